@@ -1,0 +1,62 @@
+/* The segkit command-line framework. Each cli/cmd_NAME.c defines one command as
+ * `const seg_cli_command seg_cli_cmd_NAME`; the build generates the table from the file
+ * names, so adding a command is adding one file. Commands return 0 on success and 2 on
+ * bad usage or bad input, after one line on stderr (cli_fail). */
+#ifndef SEG_CLI_H
+#define SEG_CLI_H
+
+#include <segkit.h>
+#include <stdbool.h>
+
+#define CLI_MAX_POS 64
+#define CLI_MAX_OPTS 48
+
+typedef enum cli_kind {
+    CLI_FLAG,   /* --name, no value */
+    CLI_STRING, /* --name VALUE */
+    CLI_INT,    /* --name N, checked integer */
+    CLI_DOUBLE  /* --name X, checked finite number */
+} cli_kind;
+
+typedef struct cli_opt {
+    const char *name;    /* long name without dashes, e.g. "to" */
+    char short_name;     /* optional single letter (-o), 0 for none */
+    cli_kind kind;
+    const char *def;     /* default value as text, NULL for none */
+    const char *choices; /* optional "a|b|c": the value must be one of these */
+    const char *help;
+} cli_opt;
+
+typedef struct cli_args {
+    const struct seg_cli_command *cmd;
+    int npos;
+    const char *pos[CLI_MAX_POS];
+    const char *val[CLI_MAX_OPTS]; /* value per option (default if not given) */
+    bool given[CLI_MAX_OPTS];
+} cli_args;
+
+typedef struct seg_cli_command {
+    const char *name;
+    const char *summary;   /* one line for `segkit --help` */
+    const char *usage;     /* positional part, e.g. "IN OUT" */
+    const char *details;   /* optional paragraph for `segkit NAME --help` */
+    const cli_opt *opts;   /* terminated by an entry with name NULL */
+    int min_pos, max_pos;  /* positional argument counts */
+    int (*run)(const cli_args *a);
+} seg_cli_command;
+
+/* Print "segkit NAME: message" on stderr and return 2. */
+int cli_fail(const cli_args *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Same for a failed library call: appends seg_last_error() (or seg_strerror). */
+int cli_fail_status(const cli_args *a, int status, const char *what);
+
+const char *cli_str(const cli_args *a, const char *name);
+long cli_int(const cli_args *a, const char *name);
+double cli_double(const cli_args *a, const char *name);
+bool cli_flag(const cli_args *a, const char *name);
+bool cli_given(const cli_args *a, const char *name);
+
+/* Print a progress/info line on stdout (what the command did). */
+void cli_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

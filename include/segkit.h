@@ -1,0 +1,14 @@
+/* segkit: image segmentation toolkit. Including this header gives the whole public API;
+ * each module header under segkit/ covers one topic. */
+#ifndef SEGKIT_H
+#define SEGKIT_H
+
+#include "segkit/version.h"
+#include "segkit/common.h"
+#include "segkit/image.h"
+#include "segkit/runtime.h"
+
+
+
+
+#endif
