@@ -1,0 +1,41 @@
+/* Colour conversion with OpenCV 4.6's cvtColor semantics. Codes have cv2's COLOR_*
+ * values. For u8 the results are identical to cv2.cvtColor (OpenCV's fixed-point
+ * formulas and, for LAB, its LUT with trilinear interpolation: L*255/100, a+128, b+128);
+ * for f32 they follow cv2's float formulas (L in 0..100, H in 0..360) within 1e-5. */
+#ifndef SEGKIT_COLOR_H
+#define SEGKIT_COLOR_H
+
+#include "image.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum {
+    SEG_COLOR_BGR2BGRA = 0, SEG_COLOR_RGB2RGBA = 0,
+    SEG_COLOR_BGRA2BGR = 1, SEG_COLOR_RGBA2RGB = 1,
+    SEG_COLOR_BGR2RGBA = 2, SEG_COLOR_RGB2BGRA = 2,
+    SEG_COLOR_RGBA2BGR = 3, SEG_COLOR_BGRA2RGB = 3,
+    SEG_COLOR_BGR2RGB = 4, SEG_COLOR_RGB2BGR = 4,
+    SEG_COLOR_BGRA2RGBA = 5, SEG_COLOR_RGBA2BGRA = 5,
+    SEG_COLOR_BGR2GRAY = 6, SEG_COLOR_RGB2GRAY = 7,
+    SEG_COLOR_GRAY2BGR = 8, SEG_COLOR_GRAY2RGB = 8,
+    SEG_COLOR_GRAY2BGRA = 9, SEG_COLOR_GRAY2RGBA = 9,
+    SEG_COLOR_BGRA2GRAY = 10, SEG_COLOR_RGBA2GRAY = 11,
+    SEG_COLOR_BGR2HSV = 40, SEG_COLOR_RGB2HSV = 41,
+    SEG_COLOR_BGR2LAB = 44, SEG_COLOR_RGB2LAB = 45,
+    SEG_COLOR_HSV2BGR = 54, SEG_COLOR_HSV2RGB = 55,
+    SEG_COLOR_LAB2BGR = 56, SEG_COLOR_LAB2RGB = 57
+};
+
+/* dst = src converted by `code` (a SEG_COLOR_* value). Types: u8 and f32 for all codes,
+ * u16 for the channel reorderings and gray. dst is allocated when empty (caller frees
+ * with seg_image_free) or must have the right size/channels/type; it must not alias
+ * src. Errors: SEG_EINVAL (unknown code, empty image), SEG_ETYPE (wrong channel count
+ * or type for the code), SEG_ESIZE (dst mismatch). */
+SEG_API int seg_cvt_color(const seg_image *src, seg_image *dst, int code);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
