@@ -98,7 +98,7 @@ static int parse_header(cursor *c, pnm_header *hd)
         return seg__fail(SEG_EFORMAT, "pnm: unknown magic 'P%c'", c->p[1]);
     }
     c->pos = 2;
-    if (c->pos >= c->n || (!is_ws(c->p[c->pos]) && c->p[c->pos] != '#'))
+    if (c->pos >= c->n || !is_ws(c->p[c->pos]))
         return seg__fail(SEG_EFORMAT, "pnm: the magic P%c is not followed by whitespace",
                          c->p[1]);
     int rc;
