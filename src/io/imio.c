@@ -90,7 +90,7 @@ static fmt_id sniff(const uint8_t *d, size_t n)
         return FMT_PNG;
     if (n >= 3 && d[0] == 0xff && d[1] == 0xd8 && d[2] == 0xff)
         return FMT_JPEG;
-    if (n >= 2 && d[0] == 'P' && d[1] >= '1' && d[1] <= '6')
+    if (n >= 2 && d[0] == 'P' && d[1] >= '0' && d[1] <= '9')
         return FMT_PNM;
     return FMT_NONE;
 }

@@ -40,6 +40,11 @@ int seg__jpeg_decode(const uint8_t *data, size_t size, const seg__decode_req *re
         rc = seg__fail(SEG_EFORMAT, "jpeg: %s", tjGetErrorStr2(tj));
         goto done;
     }
+    if (w <= 0 || h <= 0) {
+        rc = seg__fail(SEG_EFORMAT, "jpeg: no frame header with the image size (truncated or "
+                                    "not an image)");
+        goto done;
+    }
     int native = cs == TJCS_GRAY ? 1 : 3;
     int oc = req->unchanged ? native : req->channels;
     rc = seg__check_decode_size("jpeg", (uint64_t)w, (uint64_t)h, cs == TJCS_CMYK || cs == TJCS_YCCK ? 4 : oc, 1,

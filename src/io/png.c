@@ -19,15 +19,19 @@ typedef struct png_ctx {
     char msg[256];       /* libpng's error text */
     int bad_tail;        /* a warning that we treat as an error (see png_warn) */
     char warn[128];
-    png_bytep *rows;
+    char last_warn[128]; /* libpng explains "Invalid IHDR data" in a warning first */
+    png_bytep *rows;     /* row pointers (or the scan's one row), freed by the caller */
     seg_image img;
 } png_ctx;
 
 static void png_err(png_structp png, png_const_charp msg)
 {
     png_ctx *c = png_get_error_ptr(png);
-    snprintf(c->msg, sizeof c->msg, "%s", msg);
-    if (strstr(msg, "user limit"))
+    if (c->last_warn[0] && strcmp(c->last_warn, msg) != 0)
+        snprintf(c->msg, sizeof c->msg, "%s (%s)", msg, c->last_warn);
+    else
+        snprintf(c->msg, sizeof c->msg, "%s", msg);
+    if (strstr(c->msg, "user limit"))
         c->status = SEG_ELIMIT;
     png_longjmp(png, 1);
 }
@@ -39,6 +43,7 @@ static void png_err(png_structp png, png_const_charp msg)
 static void png_warn(png_structp png, png_const_charp msg)
 {
     png_ctx *c = png_get_error_ptr(png);
+    snprintf(c->last_warn, sizeof c->last_warn, "%s", msg);
     static const char *const fatal[] = {"Too much image data", "Too many IDATs",
                                         "Extra compressed data", "Extra compression data",
                                         "palette index exceeding"};
@@ -164,32 +169,86 @@ static int png_decode_run(png_ctx *c, png_structp png, png_infop info,
     return SEG_OK;
 }
 
+/* Largest palette index in the image, by a first pass over the raw indices. libpng
+ * maps an index beyond the palette to black without complaint once it expands the
+ * palette, and that is a corrupt file. Runs only for palette images whose palette has
+ * fewer entries than the bit depth can address. */
+static int png_palette_scan(png_ctx *c, png_structp png, png_infop info,
+                            const seg__decode_req *req, int *max_index, int *entries)
+{
+    if (setjmp(png_jmpbuf(png)))
+        return c->status;
+    uint64_t lim = req->max_pixels < PNG_UINT_31_MAX ? req->max_pixels : PNG_UINT_31_MAX;
+    png_set_user_limits(png, (png_uint_32)lim, (png_uint_32)lim);
+    png_set_chunk_cache_max(png, 1000);
+    png_set_chunk_malloc_max(png, 16u << 20);
+    png_set_read_fn(png, c, png_read_mem);
+    png_read_info(png, info);
+    png_uint_32 w, h;
+    int depth, color_type;
+    png_get_IHDR(png, info, &w, &h, &depth, &color_type, NULL, NULL, NULL);
+    png_colorp pal;
+    *entries = 0;
+    *max_index = -1;
+    if (color_type != PNG_COLOR_TYPE_PALETTE || !png_get_PLTE(png, info, &pal, entries) ||
+        *entries >= (1 << depth))
+        return SEG_OK;
+    int rc = seg__check_decode_size("png", w, h, 1, 1, req->max_pixels);
+    if (rc)
+        return rc;
+    png_set_packing(png); /* one index per byte */
+    int passes = png_set_interlace_handling(png);
+    png_read_update_info(png, info);
+    c->rows = seg__malloc(w); /* one row, reused: only the maximum matters */
+    if (!c->rows)
+        return seg__fail(SEG_ENOMEM, "png: out of memory for a row of %u pixels", (unsigned)w);
+    uint8_t *row = (uint8_t *)c->rows;
+    int mx = 0;
+    for (int p = 0; p < passes; p++) {
+        for (png_uint_32 y = 0; y < h; y++) {
+            memset(row, 0, w); /* interlaced passes fill only some pixels */
+            png_read_row(png, row, NULL);
+            for (png_uint_32 x = 0; x < w; x++)
+                mx = row[x] > mx ? row[x] : mx;
+        }
+    }
+    *max_index = mx;
+    return SEG_OK;
+}
+
 int seg__png_decode(const uint8_t *data, size_t size, const seg__decode_req *req, seg_image *out)
 {
-    png_ctx c;
-    memset(&c, 0, sizeof c);
-    c.data = data;
-    c.size = size;
-    c.status = SEG_EFORMAT;
-    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &c, png_err, png_warn);
-    png_infop info = png ? png_create_info_struct(png) : NULL;
-    int rc;
-    if (!info) {
-        rc = seg__fail(SEG_ENOMEM, "png: cannot create the libpng decoder");
-    } else {
-        c.msg[0] = '\0';
-        seg__clear_error();
-        rc = png_decode_run(&c, png, info, req);
-        if (rc && c.msg[0])
-            rc = seg__fail(rc, "png: %s", c.msg);
+    /* IHDR must be the first chunk: its colour type is byte 25 of the file. */
+    int palette = size > 25 && data[25] == PNG_COLOR_TYPE_PALETTE;
+    for (int pass = palette ? 0 : 1; pass < 2; pass++) {
+        png_ctx c;
+        memset(&c, 0, sizeof c);
+        c.data = data;
+        c.size = size;
+        c.status = SEG_EFORMAT;
+        png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &c, png_err, png_warn);
+        png_infop info = png ? png_create_info_struct(png) : NULL;
+        int rc, max_index = -1, entries = 0;
+        if (!info) {
+            rc = seg__fail(SEG_ENOMEM, "png: cannot create the libpng decoder");
+        } else {
+            rc = pass == 0 ? png_palette_scan(&c, png, info, req, &max_index, &entries)
+                           : png_decode_run(&c, png, info, req);
+            if (rc && c.msg[0])
+                rc = seg__fail(rc, "png: %s", c.msg);
+        }
+        png_destroy_read_struct(png ? &png : NULL, info ? &info : NULL, NULL);
+        seg__free(c.rows);
+        if (!rc && max_index >= entries && entries > 0)
+            rc = seg__fail(SEG_EFORMAT, "png: palette index %d exceeds the %d-entry palette",
+                           max_index, entries);
+        if (rc) {
+            seg_image_free(&c.img);
+            return rc;
+        }
+        if (pass == 1)
+            *out = c.img;
     }
-    png_destroy_read_struct(png ? &png : NULL, info ? &info : NULL, NULL);
-    seg__free(c.rows);
-    if (rc) {
-        seg_image_free(&c.img);
-        return rc;
-    }
-    *out = c.img;
     return SEG_OK;
 }
 

@@ -58,22 +58,25 @@ static int read_number(cursor *c, uint64_t max, uint64_t *v, const char *what)
         describe(c, found, sizeof found);
         return seg__fail(SEG_EFORMAT, "pnm: expected the %s, found %s", what, found);
     }
+    size_t start = c->pos;
     uint64_t x = 0;
     while (c->pos < c->n && c->p[c->pos] >= '0' && c->p[c->pos] <= '9') {
         if (x <= max)
             x = x * 10 + (uint64_t)(c->p[c->pos] - '0');
         c->pos++;
     }
+    *v = x;
+    if (x > max) {
+        int len = (int)SEG_MIN(c->pos - start, (size_t)24);
+        return seg__fail(SEG_EFORMAT, "pnm: %s %.*s%s is out of range (at most %llu)", what, len,
+                         (const char *)c->p + start, c->pos - start > 24 ? "..." : "",
+                         (unsigned long long)max);
+    }
     if (c->pos < c->n && !is_ws(c->p[c->pos]) && c->p[c->pos] != '#') {
         char found[32];
         describe(c, found, sizeof found);
         return seg__fail(SEG_EFORMAT, "pnm: %s is followed by %s, not whitespace", what, found);
     }
-    *v = x;
-    if (x > max)
-        return seg__fail(SEG_EFORMAT, "pnm: %s %s%llu is out of range (at most %llu)", what,
-                         x > max * 10 ? "above " : "", (unsigned long long)x,
-                         (unsigned long long)max);
     return SEG_OK;
 }
 
@@ -201,7 +204,6 @@ int seg__pnm_decode(const uint8_t *data, size_t size, const seg__decode_req *req
                 v = src16 ? (uint64_t)p[0] << 8 | p[1] : p[0];
                 c.pos += sbytes;
             } else {
-                size_t at = c.pos;
                 skip_space(&c);
                 if (c.pos >= c.n) {
                     rc = seg__fail(SEG_EFORMAT,
@@ -210,10 +212,9 @@ int seg__pnm_decode(const uint8_t *data, size_t size, const seg__decode_req *req
                                    (unsigned long long)(hd.h * nsamp));
                     goto done;
                 }
-                c.pos = at;
                 rc = read_number(&c, 65535, &v, "sample");
                 if (rc && v <= 65535)
-                    goto done;
+                    goto done; /* not a number; larger ones are reported against maxval */
             }
             if (v > hd.maxval) {
                 rc = seg__fail(SEG_EFORMAT, "pnm: sample %llu at pixel (%llu, %llu) exceeds maxval %llu",
