@@ -56,6 +56,10 @@ double cli_double(const cli_args *a, const char *name);
 bool cli_flag(const cli_args *a, const char *name);
 bool cli_given(const cli_args *a, const char *name);
 
+/* Parse option `name` given as "WxH" or "N" (meaning NxN) into *w, *h; both must be in
+ * [lo, hi]. Returns 0, or prints the error and returns 2. */
+int cli_size(const cli_args *a, const char *name, int lo, int hi, int *w, int *h);
+
 /* Print a progress/info line on stdout (what the command did). */
 void cli_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -94,6 +94,32 @@ double cli_double(const cli_args *a, const char *name)
     return v ? strtod(v, NULL) : 0.0;
 }
 
+int cli_size(const cli_args *a, const char *name, int lo, int hi, int *w, int *h)
+{
+    const char *v = cli_str(a, name);
+    char *end;
+    errno = 0;
+    long x = v ? strtol(v, &end, 10) : 0, y;
+    if (!v || end == v || errno)
+        goto bad;
+    if (*end == 'x' || *end == 'X') {
+        const char *p = end + 1;
+        y = strtol(p, &end, 10);
+        if (end == p || errno)
+            goto bad;
+    } else {
+        y = x;
+    }
+    if (*end || x < lo || x > hi || y < lo || y > hi)
+        goto bad;
+    *w = (int)x;
+    *h = (int)y;
+    return 0;
+bad:
+    return cli_fail(a, "--%s expects WxH or N with values in %d..%d, got '%s'", name, lo, hi,
+                    v ? v : "");
+}
+
 static bool in_choices(const char *choices, const char *v)
 {
     size_t n = strlen(v);
