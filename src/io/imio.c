@@ -154,7 +154,17 @@ static int decode(const uint8_t *data, size_t size, seg_image *out, const seg_re
             return rc;
         req.channels = colour ? 3 : 1;
     }
-    return dec(data, size, &req, out);
+    rc = dec(data, size, &req, out);
+    if (rc || req.unchanged || (o.mode & IMREAD_IGNORE_ORIENTATION))
+        return rc;
+    /* cv2 4.6 turns JPEG and PNG images upright by their EXIF orientation */
+    int orient = f == FMT_JPEG ? seg__jpeg_orientation(data, size)
+                 : f == FMT_PNG ? seg__png_orientation(data, size)
+                                : 1;
+    rc = seg__apply_orientation(out, orient);
+    if (rc)
+        seg_image_free(out);
+    return rc;
 }
 
 int seg_imdecode(const void *data, size_t size, seg_image *out, const seg_read_options *opts)

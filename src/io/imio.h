@@ -41,6 +41,12 @@ int seg__png_encode(const seg_image *img, const seg_write_options *o, seg__buf *
 int seg__jpeg_encode(const seg_image *img, const seg_write_options *o, seg__buf *out);
 int seg__pnm_encode(const seg_image *img, const seg_write_options *o, seg__buf *out);
 
+/* EXIF orientation (exif.c): 1..8 from a JPEG's APP1 or a PNG's eXIf chunk, 1 when
+ * absent; seg__apply_orientation replaces img by its rotated/flipped copy. */
+int seg__jpeg_orientation(const uint8_t *data, size_t size);
+int seg__png_orientation(const uint8_t *data, size_t size);
+int seg__apply_orientation(seg_image *img, int orientation);
+
 /* OpenCV's fixed-point BGR -> gray used by its PNM and JPEG (CMYK) readers:
  * (b*1868 + g*9617 + r*4899 + 8192) >> 14. */
 static inline unsigned seg__gray_fixed(unsigned b, unsigned g, unsigned r)

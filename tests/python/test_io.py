@@ -340,3 +340,33 @@ def test_imdecode_accepts_bytes_and_arrays():
     assert np.array_equal(a, b)
     with pytest.raises(segkit.Error, match="uint8"):
         segkit.imdecode(np.zeros(4, np.float32), 1)
+
+
+# ---- EXIF orientation ------------------------------------------------------------------
+
+def _exif(orientation, big_endian=False):
+    if big_endian:
+        return (b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01" + struct.pack(">HHIHH", 0x0112, 3, 1,
+                                                                  orientation, 0) + b"\0" * 4)
+    ex = PILImage.Exif()
+    ex[0x0112] = orientation
+    return ex.tobytes()
+
+
+@pytest.mark.parametrize("orientation", range(0, 10))
+def test_exif_orientation_like_cv2(orientation, rng):
+    # cv2 4.6 rotates/flips JPEG and PNG by their EXIF orientation, except with
+    # IMREAD_UNCHANGED or IMREAD_IGNORE_ORIENTATION
+    a = cv2.GaussianBlur(rng.integers(0, 256, (24, 40, 3), dtype=np.uint8), (5, 5), 0)
+    for fmt in ("JPEG", "PNG"):
+        for be in (False, True):
+            b = io.BytesIO()
+            PILImage.fromarray(a).save(b, fmt, exif=_exif(orientation, be))
+            buf = b.getvalue()
+            for m in MODES + [cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION,
+                              cv2.IMREAD_GRAYSCALE | cv2.IMREAD_IGNORE_ORIENTATION]:
+                assert_same(cv2.imdecode(np.frombuffer(buf, np.uint8), m),
+                            segkit.imdecode(buf, m), "%s exif %d be=%d mode %d"
+                            % (fmt, orientation, be, m))
+    if orientation in (5, 6, 7, 8):
+        assert segkit.imdecode(buf, segkit.IMREAD_COLOR).shape == (40, 24, 3)
