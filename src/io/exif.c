@@ -118,9 +118,9 @@ int seg__apply_orientation(seg_image *img, int orientation)
     int w = orientation >= 5 ? img->height : img->width;
     int h = orientation >= 5 ? img->width : img->height;
     seg_image out;
-    int rc = seg_image_alloc(&out, w, h, img->channels, img->type);
+    int rc = seg__io_image_alloc(&out, w, h, img->channels, img->type, "exif orientation");
     if (rc)
-        return seg__fail(rc, "exif orientation: %s", seg_last_error());
+        return rc;
     size_t px = (size_t)img->channels * seg_type_size(img->type);
     for (int y = 0; y < h; y++) {
         uint8_t *d = seg__row(&out, y);

@@ -81,6 +81,29 @@ int seg__check_decode_size(const char *fmt, uint64_t w, uint64_t h, int channels
     return SEG_OK;
 }
 
+int seg__io_image_alloc(seg_image *img, int w, int h, int c, seg_type t, const char *fmt)
+{
+    memset(img, 0, sizeof *img);
+    size_t row, stride, total;
+    if (!seg__image_bytes(w, h, c, seg_type_size(t), &row, NULL) ||
+        !seg__add(row, SEG_ALIGN - 1, &stride))
+        return seg__fail(SEG_EOVERFLOW, "%s: %dx%dx%d overflows", fmt, w, h, c);
+    stride &= ~(size_t)(SEG_ALIGN - 1);
+    if (!seg__mul(stride, (size_t)h, &total))
+        return seg__fail(SEG_EOVERFLOW, "%s: %dx%dx%d overflows", fmt, w, h, c);
+    img->data = seg__malloc(total);
+    if (!img->data)
+        return seg__fail(SEG_ENOMEM, "%s: cannot allocate %zu bytes for a %dx%d image", fmt,
+                         total, w, h);
+    img->width = w;
+    img->height = h;
+    img->stride = stride;
+    img->channels = c;
+    img->type = t;
+    img->owned = 1;
+    return SEG_OK;
+}
+
 typedef enum fmt_id { FMT_NONE, FMT_PNG, FMT_JPEG, FMT_PNM } fmt_id;
 
 static fmt_id sniff(const uint8_t *d, size_t n)

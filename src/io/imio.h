@@ -27,6 +27,10 @@ int seg__pnm_decode(const uint8_t *data, size_t size, const seg__decode_req *req
 int seg__check_decode_size(const char *fmt, uint64_t w, uint64_t h, int channels, size_t elem,
                            uint64_t max_pixels);
 
+/* Like seg_image_alloc (64-byte aligned rows, owned) but without zero-filling: for
+ * decoders that write every pixel. The message names `fmt`. */
+int seg__io_image_alloc(seg_image *img, int w, int h, int c, seg_type t, const char *fmt);
+
 /* A growable malloc'd byte buffer for the encoders; ownership of data passes to the
  * caller of seg_imencode (released with seg_free). */
 typedef struct seg__buf {

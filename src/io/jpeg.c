@@ -51,11 +51,9 @@ int seg__jpeg_decode(const uint8_t *data, size_t size, const seg__decode_req *re
                                 req->max_pixels);
     if (rc)
         goto done;
-    rc = seg_image_alloc(&img, w, h, oc, SEG_U8);
-    if (rc) {
-        rc = seg__fail(rc, "jpeg: %s", seg_last_error());
+    rc = seg__io_image_alloc(&img, w, h, oc, SEG_U8, "jpeg");
+    if (rc)
         goto done;
-    }
     /* ISLOW DCT (TurboJPEG's default on decode, cv2's too), fancy upsampling, at most
      * 500 progressive scans (a scan bomb otherwise takes minutes), warnings fatal. */
     const int flags = TJFLAG_ACCURATEDCT | TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS;

@@ -154,9 +154,9 @@ static int png_decode_run(png_ctx *c, png_structp png, png_infop info,
         c->status = SEG_EINTERNAL;
         png_error(png, "unexpected row layout after transformations");
     }
-    rc = seg_image_alloc(&c->img, (int)w, (int)h, oc, o16 ? SEG_U16 : SEG_U8);
+    rc = seg__io_image_alloc(&c->img, (int)w, (int)h, oc, o16 ? SEG_U16 : SEG_U8, "png");
     if (rc)
-        return seg__fail(rc, "png: %s", seg_last_error());
+        return rc;
     c->rows = seg__malloc(sizeof(png_bytep) * h);
     if (!c->rows)
         return seg__fail(SEG_ENOMEM, "png: out of memory for %u row pointers", (unsigned)h);

@@ -191,11 +191,9 @@ int seg__pnm_decode(const uint8_t *data, size_t size, const seg__decode_req *req
     uint16_t *tmp = seg__malloc(nsamp * sizeof(uint16_t));
     if (!tmp)
         return seg__fail(SEG_ENOMEM, "pnm: out of memory for a row of %zu samples", nsamp);
-    rc = seg_image_alloc(&img, (int)hd.w, (int)hd.h, oc, o16 ? SEG_U16 : SEG_U8);
-    if (rc) {
-        rc = seg__fail(rc, "pnm: %s", seg_last_error());
+    rc = seg__io_image_alloc(&img, (int)hd.w, (int)hd.h, oc, o16 ? SEG_U16 : SEG_U8, "pnm");
+    if (rc)
         goto done;
-    }
     for (uint64_t y = 0; y < hd.h; y++) {
         for (size_t i = 0; i < nsamp; i++) {
             uint64_t v;
