@@ -158,12 +158,16 @@ seg__cvt_row seg__cvt_kernel(int code, seg_type type, unsigned cpu)
             return avx2 ? seg__cvt_hsv_from_u8_avx2 : seg__cvt_hsv_from_u8;
         return type == SEG_F32 ? seg__cvt_hsv_from_f32 : NULL;
     case K_HSV_INV:
-        return type == SEG_U8 ? seg__cvt_hsv_to_u8 : type == SEG_F32 ? seg__cvt_hsv_to_f32 : NULL;
+        if (type == SEG_U8)
+            return avx2 ? seg__cvt_hsv_to_u8_avx2 : seg__cvt_hsv_to_u8;
+        return type == SEG_F32 ? seg__cvt_hsv_to_f32 : NULL;
     case K_LAB:
         if (type == SEG_U8)
             return avx512 ? seg__cvt_lab_from_u8_avx512
                           : avx2 ? seg__cvt_lab_from_u8_avx2 : seg__cvt_lab_from_u8;
-        return type == SEG_F32 ? seg__cvt_lab_from_f32 : NULL;
+        if (type == SEG_F32)
+            return avx2 ? seg__cvt_lab_from_f32_avx2 : seg__cvt_lab_from_f32;
+        return NULL;
     case K_LAB_INV:
         if (type == SEG_U8)
             return avx2 ? seg__cvt_lab_to_u8_avx2 : seg__cvt_lab_to_u8;

@@ -30,6 +30,18 @@ static void build_hsv_tables(void)
     }
 }
 
+const int *seg__hsv_sdiv(void)
+{
+    pthread_once(&g_once, build_hsv_tables);
+    return g_sdiv;
+}
+
+const int *seg__hsv_hdiv(void)
+{
+    pthread_once(&g_once, build_hsv_tables);
+    return g_hdiv;
+}
+
 void seg__cvt_hsv_from_u8(const void *src, void *dst, int n, const seg__cvt *c)
 {
     pthread_once(&g_once, build_hsv_tables);
@@ -138,31 +150,46 @@ static uint8_t sat_trunc(float x)
     return (uint8_t)SEG_MIN(SEG_MAX(v, 0), 255);
 }
 
-void seg__cvt_hsv_to_u8(const void *src, void *dst, int n, const seg__cvt *c)
+void seg__cvt_hsv_to_u8_native(const uint8_t *s, uint8_t *d, int count, const seg__cvt *c)
 {
-    const uint8_t *s = src;
-    uint8_t *d = dst;
     int dcn = c->dcn, bidx = c->bidx;
     const float hscale = 6.0f / 180.0f;
-    int nsimd = n / 32 * 32;
-    for (int i = 0; i < n; i++, s += 3, d += dcn) {
+    for (int i = 0; i < count; i++, s += 3, d += dcn) {
         float h = (float)s[0] * hscale, sat = (float)s[1] * (1.0f / 255.0f);
         float v = (float)s[2] * (1.0f / 255.0f);
         float b, g, r;
-        if (i < nsimd) {
-            hsv2rgb_simd(h, sat, v, &b, &g, &r);
-            d[bidx] = sat_trunc(b * 255.0f);
-            d[1] = sat_trunc(g * 255.0f);
-            d[bidx ^ 2] = sat_trunc(r * 255.0f);
-        } else {
-            hsv2rgb_native(h, sat, v, &b, &g, &r);
-            d[bidx] = sat_round(b * 255.0f);
-            d[1] = sat_round(g * 255.0f);
-            d[bidx ^ 2] = sat_round(r * 255.0f);
-        }
+        hsv2rgb_native(h, sat, v, &b, &g, &r);
+        d[bidx] = sat_round(b * 255.0f);
+        d[1] = sat_round(g * 255.0f);
+        d[bidx ^ 2] = sat_round(r * 255.0f);
         if (dcn == 4)
             d[3] = 255;
     }
+}
+
+void seg__cvt_hsv_to_u8_trunc(const uint8_t *s, uint8_t *d, int count, const seg__cvt *c)
+{
+    int dcn = c->dcn, bidx = c->bidx;
+    const float hscale = 6.0f / 180.0f;
+    for (int i = 0; i < count; i++, s += 3, d += dcn) {
+        float h = (float)s[0] * hscale, sat = (float)s[1] * (1.0f / 255.0f);
+        float v = (float)s[2] * (1.0f / 255.0f);
+        float b, g, r;
+        hsv2rgb_simd(h, sat, v, &b, &g, &r);
+        d[bidx] = sat_trunc(b * 255.0f);
+        d[1] = sat_trunc(g * 255.0f);
+        d[bidx ^ 2] = sat_trunc(r * 255.0f);
+        if (dcn == 4)
+            d[3] = 255;
+    }
+}
+
+void seg__cvt_hsv_to_u8(const void *src, void *dst, int n, const seg__cvt *c)
+{
+    int nsimd = n / 32 * 32;
+    seg__cvt_hsv_to_u8_trunc(src, dst, nsimd, c);
+    seg__cvt_hsv_to_u8_native((const uint8_t *)src + (size_t)nsimd * 3,
+                              (uint8_t *)dst + (size_t)nsimd * c->dcn, n - nsimd, c);
 }
 
 void seg__cvt_hsv_to_f32(const void *src, void *dst, int n, const seg__cvt *c)

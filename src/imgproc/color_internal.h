@@ -34,6 +34,7 @@ typedef struct seg__lab_tables {
     int32_t cbrt32[SEG_LAB_CBRT_B];     /* cbrt_b widened for gathers */
     int rgb2lab_c[2][9];                /* RGB2Lab_b coefficients, [bidx != 0] */
     uint16_t inv_gamma_b[SEG_INV_GAMMA_SIZE]; /* sRGBInvGammaTab_b */
+    int32_t inv_gamma32[SEG_INV_GAMMA_SIZE];  /* inv_gamma_b widened for gathers */
     uint16_t y_fy[512];                 /* LabToYF_b */
     int32_t ab_xz[SEG_LAB_BASE * 9 / 4];      /* abToXZ_b, offset by SEG_MIN_AB */
     int lab2rgb_c[2][9];                /* Lab2RGBinteger coefficients */
@@ -54,6 +55,14 @@ typedef struct seg__cvt {
 
 typedef void (*seg__cvt_row)(const void *src, void *dst, int n, const seg__cvt *c);
 
+/* RGB2HSV_b's division tables: sdiv[v] = round(255*2^12/v), hdiv[d] = round(180*2^12/(6d)). */
+const int *seg__hsv_sdiv(void);
+const int *seg__hsv_hdiv(void);
+/* HSV2RGB_b's two formulas, count pixels from s to d: cv2's SIMD blocks (truncating)
+ * and its scalar tail (rounding). */
+void seg__cvt_hsv_to_u8_trunc(const uint8_t *s, uint8_t *d, int count, const seg__cvt *c);
+void seg__cvt_hsv_to_u8_native(const uint8_t *s, uint8_t *d, int count, const seg__cvt *c);
+
 /* Plain C kernels (the oracle). */
 void seg__cvt_hsv_from_u8(const void *src, void *dst, int n, const seg__cvt *c);
 void seg__cvt_hsv_from_f32(const void *src, void *dst, int n, const seg__cvt *c);
@@ -71,6 +80,8 @@ void seg__cvt_lab_from_u8_avx512(const void *src, void *dst, int n, const seg__c
 void seg__cvt_lab_to_u8_avx2(const void *src, void *dst, int n, const seg__cvt *c);
 void seg__cvt_gray_from_u8_avx2(const void *src, void *dst, int n, const seg__cvt *c);
 void seg__cvt_hsv_from_u8_avx2(const void *src, void *dst, int n, const seg__cvt *c);
+void seg__cvt_hsv_to_u8_avx2(const void *src, void *dst, int n, const seg__cvt *c);
+void seg__cvt_lab_from_f32_avx2(const void *src, void *dst, int n, const seg__cvt *c);
 
 /* Pick the kernel for a code/type at the current CPU level; NULL when unsupported.
  * Exposed so the C test can run the plain and the SIMD kernel side by side. */

@@ -231,6 +231,7 @@ static void build_tables(void)
     for (int i = 0; i < SEG_INV_GAMMA_SIZE; i++) {
         float x = (1.0f / 4096.0f) * (float)i;
         t->inv_gamma_b[i] = (uint16_t)round_f(255.0f * apply_inv_gamma(x));
+        t->inv_gamma32[i] = t->inv_gamma_b[i];
     }
     for (int b = 0; b < 2; b++) {
         int bidx = b ? 2 : 0;
