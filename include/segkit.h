@@ -8,8 +8,6 @@
 #include "segkit/image.h"
 #include "segkit/runtime.h"
 #include "segkit/io.h"
-
-
-
+#include "segkit/color.h"
 
 #endif
