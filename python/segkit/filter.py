@@ -1,0 +1,91 @@
+"""Smoothing filters with cv2's names, argument order and constants:
+gaussian_blur (cv2.GaussianBlur), blur (cv2.blur), box_filter (cv2.boxFilter),
+get_gaussian_kernel (cv2.getGaussianKernel). u8 results are identical to OpenCV 4.6."""
+import ctypes
+
+import numpy as np
+
+from ._lib import Error, ImagePtr, Image, as_image, check, fn, to_array
+
+__all__ = ["BORDER_CONSTANT", "BORDER_REPLICATE", "BORDER_REFLECT", "BORDER_REFLECT_101",
+           "BORDER_REFLECT101", "BORDER_DEFAULT", "gaussian_blur", "blur", "box_filter",
+           "get_gaussian_kernel"]
+
+BORDER_CONSTANT = 0
+BORDER_REPLICATE = 1
+BORDER_REFLECT = 2
+BORDER_REFLECT_101 = 4
+BORDER_REFLECT101 = 4
+BORDER_DEFAULT = 4
+
+_gauss = fn("seg_gaussian_blur", [ImagePtr, ImagePtr, ctypes.c_int, ctypes.c_int,
+                                   ctypes.c_double, ctypes.c_double, ctypes.c_int])
+_box = fn("seg_box_blur", [ImagePtr, ImagePtr, ctypes.c_int, ctypes.c_int, ctypes.c_int,
+                           ctypes.c_int])
+_kernel = fn("seg_gaussian_kernel", [ctypes.c_int, ctypes.c_double,
+                                     ctypes.POINTER(ctypes.c_double)])
+
+
+def _ksize(ksize, who):
+    try:
+        kw, kh = (int(v) for v in ksize)
+    except (TypeError, ValueError):
+        raise Error(-1, "%s: ksize must be a pair of ints (width, height), got %r"
+                    % (who, ksize)) from None
+    return kw, kh
+
+
+def _run(call, src, dst, who):
+    """Run call(src_image, dst_image) and return the output array (dst when given)."""
+    arr = np.asarray(src)
+    if arr.size == 0:
+        raise Error(-1, "%s: input image is empty" % who)
+    simg, keep = as_image(arr, who)
+    if dst is not None:
+        if not isinstance(dst, np.ndarray) or dst.shape != arr.shape or dst.dtype != arr.dtype:
+            raise Error(-9, "%s: dst must be an array of shape %s and dtype %s"
+                        % (who, arr.shape, arr.dtype))
+        dimg, dkeep = as_image(dst, who)
+        if dkeep is not dst:
+            raise Error(-1, "%s: dst must have contiguous rows" % who)
+        check(call(ctypes.byref(simg), ctypes.byref(dimg)))
+        return dst
+    out = Image()
+    check(call(ctypes.byref(simg), ctypes.byref(out)))
+    res = to_array(out, squeeze=arr.ndim == 2)
+    del keep
+    return res
+
+
+def gaussian_blur(src, ksize, sigmaX, dst=None, sigmaY=0, borderType=BORDER_DEFAULT):
+    """cv2.GaussianBlur: ksize (w, h) odd or 0 to derive from sigma; u8/u16 bit-exact."""
+    kw, kh = _ksize(ksize, "gaussian_blur")
+    return _run(lambda s, d: _gauss(s, d, kw, kh, float(sigmaX), float(sigmaY), int(borderType)),
+                src, dst, "gaussian_blur")
+
+
+def box_filter(src, ddepth, ksize, dst=None, anchor=(-1, -1), normalize=True,
+               borderType=BORDER_DEFAULT):
+    """cv2.boxFilter with ddepth=-1 (output type = input type) and the centre anchor."""
+    if ddepth != -1:
+        raise Error(-7, "box_filter: only ddepth=-1 (same type as the input) is supported")
+    kw, kh = _ksize(ksize, "box_filter")
+    if tuple(anchor) not in ((-1, -1), (kw // 2, kh // 2)):
+        raise Error(-7, "box_filter: only the centre anchor is supported, got %r" % (anchor,))
+    return _run(lambda s, d: _box(s, d, kw, kh, 1 if normalize else 0, int(borderType)),
+                src, dst, "box_filter")
+
+
+def blur(src, ksize, dst=None, anchor=(-1, -1), borderType=BORDER_DEFAULT):
+    """cv2.blur: the normalised box filter."""
+    return box_filter(src, -1, ksize, dst, anchor, True, borderType)
+
+
+def get_gaussian_kernel(ksize, sigma):
+    """cv2.getGaussianKernel(ksize, sigma): a (ksize, 1) float64 column."""
+    k = int(ksize)
+    if k <= 0:
+        raise Error(-1, "get_gaussian_kernel: ksize %d must be positive" % k)
+    out = np.empty((k, 1), np.float64)
+    check(_kernel(k, float(sigma), out.ctypes.data_as(ctypes.POINTER(ctypes.c_double))))
+    return out
