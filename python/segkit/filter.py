@@ -5,7 +5,7 @@ import ctypes
 
 import numpy as np
 
-from ._lib import Error, ImagePtr, Image, as_image, check, fn, to_array
+from ._lib import Error, ImagePtr, as_image, check, fn
 
 __all__ = ["BORDER_CONSTANT", "BORDER_REPLICATE", "BORDER_REFLECT", "BORDER_REFLECT_101",
            "BORDER_REFLECT101", "BORDER_DEFAULT", "gaussian_blur", "blur", "box_filter",
@@ -41,20 +41,18 @@ def _run(call, src, dst, who):
     if arr.size == 0:
         raise Error(-1, "%s: input image is empty" % who)
     simg, keep = as_image(arr, who)
-    if dst is not None:
-        if not isinstance(dst, np.ndarray) or dst.shape != arr.shape or dst.dtype != arr.dtype:
-            raise Error(-9, "%s: dst must be an array of shape %s and dtype %s"
-                        % (who, arr.shape, arr.dtype))
-        dimg, dkeep = as_image(dst, who)
-        if dkeep is not dst:
-            raise Error(-1, "%s: dst must have contiguous rows" % who)
-        check(call(ctypes.byref(simg), ctypes.byref(dimg)))
-        return dst
-    out = Image()
-    check(call(ctypes.byref(simg), ctypes.byref(out)))
-    res = to_array(out, squeeze=arr.ndim == 2)
+    if dst is None:
+        # numpy's allocation skips the zero-fill a library-allocated image would get.
+        dst = np.empty(arr.shape, arr.dtype)
+    elif not isinstance(dst, np.ndarray) or dst.shape != arr.shape or dst.dtype != arr.dtype:
+        raise Error(-9, "%s: dst must be an array of shape %s and dtype %s"
+                    % (who, arr.shape, arr.dtype))
+    dimg, dkeep = as_image(dst, who)
+    if dkeep is not dst:
+        raise Error(-1, "%s: dst must have contiguous rows" % who)
+    check(call(ctypes.byref(simg), ctypes.byref(dimg)))
     del keep
-    return res
+    return dst
 
 
 def gaussian_blur(src, ksize, sigmaX, dst=None, sigmaY=0, borderType=BORDER_DEFAULT):

@@ -109,14 +109,100 @@ void seg__gauss_v_u8_avx2(const seg__sep *f, const void *const *rows, const void
     }
 }
 
+/* Float kernels: one pass with the accumulator in registers, in the plain code's order
+ * (k[r] c, then + k[r-i] (a + b) for i = 1..r, separate multiply and add, no FMA), so
+ * the results equal gaussian_impl.h's bit for bit. */
 void seg__gauss_h_f32_avx2(const seg__sep *f, const void *srow, void *hrow)
 {
-    seg__gauss_h_f32_edges(f, srow, hrow);
-    gauss_h_f32_interior(f, srow, hrow);
+    const float *s = srow, *k = f->kx;
+    float *h = hrow;
+    int cn = f->cn, r = f->kw / 2;
+    seg__gauss_h_f32_edges(f, s, h);
+    int e = f->x0 * cn, e1 = f->x1 * cn;
+    if (r <= 64) {
+        __m256 kv[65];
+        for (int i = 0; i <= r; i++)
+            kv[i] = _mm256_set1_ps(k[i]);
+        for (; e + 32 <= e1; e += 32) {
+            const float *c = s + e;
+            __m256 a0 = _mm256_mul_ps(kv[r], _mm256_loadu_ps(c));
+            __m256 a1 = _mm256_mul_ps(kv[r], _mm256_loadu_ps(c + 8));
+            __m256 a2 = _mm256_mul_ps(kv[r], _mm256_loadu_ps(c + 16));
+            __m256 a3 = _mm256_mul_ps(kv[r], _mm256_loadu_ps(c + 24));
+            for (int i = 1; i <= r; i++) {
+                const float *p = c - i * cn, *q = c + i * cn;
+                __m256 kk = kv[r - i];
+                a0 = _mm256_add_ps(a0, _mm256_mul_ps(kk, _mm256_add_ps(_mm256_loadu_ps(p), _mm256_loadu_ps(q))));
+                a1 = _mm256_add_ps(a1, _mm256_mul_ps(kk, _mm256_add_ps(_mm256_loadu_ps(p + 8), _mm256_loadu_ps(q + 8))));
+                a2 = _mm256_add_ps(a2, _mm256_mul_ps(kk, _mm256_add_ps(_mm256_loadu_ps(p + 16), _mm256_loadu_ps(q + 16))));
+                a3 = _mm256_add_ps(a3, _mm256_mul_ps(kk, _mm256_add_ps(_mm256_loadu_ps(p + 24), _mm256_loadu_ps(q + 24))));
+            }
+            _mm256_storeu_ps(h + e, a0);
+            _mm256_storeu_ps(h + e + 8, a1);
+            _mm256_storeu_ps(h + e + 16, a2);
+            _mm256_storeu_ps(h + e + 24, a3);
+        }
+        for (; e + 8 <= e1; e += 8) {
+            const float *c = s + e;
+            __m256 acc = _mm256_mul_ps(kv[r], _mm256_loadu_ps(c));
+            for (int i = 1; i <= r; i++) {
+                __m256 ab = _mm256_add_ps(_mm256_loadu_ps(c - i * cn), _mm256_loadu_ps(c + i * cn));
+                acc = _mm256_add_ps(acc, _mm256_mul_ps(kv[r - i], ab));
+            }
+            _mm256_storeu_ps(h + e, acc);
+        }
+    }
+    for (; e < e1; e++) {
+        float acc = k[r] * s[e];
+        for (int i = 1; i <= r; i++)
+            acc = acc + k[r - i] * (s[e - i * cn] + s[e + i * cn]);
+        h[e] = acc;
+    }
 }
 
 void seg__gauss_v_f32_avx2(const seg__sep *f, const void *const *rows, const void *departed,
                            void *state, void *drow)
 {
-    gauss_v_f32(f, rows, drow);
+    const float *k = f->ky;
+    float *d = drow;
+    int r = f->kh / 2, n = f->n, e = 0;
+    if (r <= 64) {
+        __m256 kv[65];
+        for (int i = 0; i <= r; i++)
+            kv[i] = _mm256_set1_ps(k[i]);
+        const float *c = rows[r];
+        for (; e + 32 <= n; e += 32) {
+            __m256 a0 = _mm256_mul_ps(kv[r], _mm256_loadu_ps(c + e));
+            __m256 a1 = _mm256_mul_ps(kv[r], _mm256_loadu_ps(c + e + 8));
+            __m256 a2 = _mm256_mul_ps(kv[r], _mm256_loadu_ps(c + e + 16));
+            __m256 a3 = _mm256_mul_ps(kv[r], _mm256_loadu_ps(c + e + 24));
+            for (int i = 1; i <= r; i++) {
+                const float *p = (const float *)rows[r - i] + e, *q = (const float *)rows[r + i] + e;
+                __m256 kk = kv[r - i];
+                a0 = _mm256_add_ps(a0, _mm256_mul_ps(kk, _mm256_add_ps(_mm256_loadu_ps(p), _mm256_loadu_ps(q))));
+                a1 = _mm256_add_ps(a1, _mm256_mul_ps(kk, _mm256_add_ps(_mm256_loadu_ps(p + 8), _mm256_loadu_ps(q + 8))));
+                a2 = _mm256_add_ps(a2, _mm256_mul_ps(kk, _mm256_add_ps(_mm256_loadu_ps(p + 16), _mm256_loadu_ps(q + 16))));
+                a3 = _mm256_add_ps(a3, _mm256_mul_ps(kk, _mm256_add_ps(_mm256_loadu_ps(p + 24), _mm256_loadu_ps(q + 24))));
+            }
+            _mm256_storeu_ps(d + e, a0);
+            _mm256_storeu_ps(d + e + 8, a1);
+            _mm256_storeu_ps(d + e + 16, a2);
+            _mm256_storeu_ps(d + e + 24, a3);
+        }
+        for (; e + 8 <= n; e += 8) {
+            __m256 acc = _mm256_mul_ps(kv[r], _mm256_loadu_ps(c + e));
+            for (int i = 1; i <= r; i++) {
+                __m256 ab = _mm256_add_ps(_mm256_loadu_ps((const float *)rows[r - i] + e),
+                                          _mm256_loadu_ps((const float *)rows[r + i] + e));
+                acc = _mm256_add_ps(acc, _mm256_mul_ps(kv[r - i], ab));
+            }
+            _mm256_storeu_ps(d + e, acc);
+        }
+    }
+    for (; e < n; e++) {
+        float acc = k[r] * ((const float *)rows[r])[e];
+        for (int i = 1; i <= r; i++)
+            acc = acc + k[r - i] * (((const float *)rows[r - i])[e] + ((const float *)rows[r + i])[e]);
+        d[e] = acc;
+    }
 }

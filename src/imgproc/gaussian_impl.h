@@ -17,11 +17,14 @@ static inline void gauss_h_f32_interior(const seg__sep *f, const float *restrict
     const float *k = f->kx;
     int cn = f->cn, r = f->kw / 2;
     int e0 = f->x0 * cn, e1 = f->x1 * cn;
-    for (int e = e0; e < e1; e++) {
-        float acc = k[r] * s[e];
-        for (int i = 1; i <= r; i++)
-            acc = acc + k[r - i] * (s[e - i * cn] + s[e + i * cn]);
-        h[e] = acc;
+    /* Tap-outer loops so that the element loop is contiguous and vectorises. */
+    for (int e = e0; e < e1; e++)
+        h[e] = k[r] * s[e];
+    for (int i = 1; i <= r; i++) {
+        const float *a = s - i * cn, *b = s + i * cn;
+        float kk = k[r - i];
+        for (int e = e0; e < e1; e++)
+            h[e] = h[e] + kk * (a[e] + b[e]);
     }
 }
 

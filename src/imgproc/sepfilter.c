@@ -94,9 +94,9 @@ int seg__sep_run(seg__sep *f, const char *who)
         src = &copy;
     }
     sep_job job = {f, src, zero, 0};
-    /* Bands of >= 32 rows (and >= 4 kernel heights) keep the re-filtered rows at each
+    /* Bands of >= 64 rows (and >= 8 kernel heights) keep the rows re-filtered at each
      * band's top a small fraction; the split depends on the image alone. */
-    int64_t min_rows = SEG_MAX(32, 4 * (int64_t)f->kh);
+    int64_t min_rows = SEG_MAX(64, 8 * (int64_t)f->kh);
     seg__parallel_for(h, seg__grain(h, min_rows), sep_band, &job);
     if (job.failed)
         rc = seg__fail(SEG_ENOMEM, "%s: out of memory for row buffers", who);
