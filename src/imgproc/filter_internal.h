@@ -50,6 +50,10 @@ struct seg__sep {
  * Fills xmap/x0/x1 itself. Returns a status with `who` in the message. */
 int seg__sep_run(seg__sep *f, const char *who);
 
+/* cv2's fixed-point Gaussian kernel: k rounded to `bits` fractional bits with error
+ * diffusion, the centre making the sum exactly 1 << bits (n odd). */
+void seg__gauss_kernel_fixed(const double *k, int n, int bits, uint32_t *out);
+
 /* Gaussian kernels (gaussian.c) and their SIMD versions. u8: 8.8 fixed point h-rows
  * (uint16), u16: 16.16 (uint32), f32: float. */
 void seg__gauss_h_u8(const seg__sep *f, const void *srow, void *hrow);

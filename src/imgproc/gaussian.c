@@ -115,7 +115,7 @@ static void kernel_bitexact(int n, double sigma, double *out)
 
 /* getGaussianKernelFixedPoint_ED: round to `bits` fractional bits, carrying each tap's
  * rounding error into the next; the centre takes what makes the sum exactly one. */
-static void kernel_fixed(const double *k, int n, int bits, uint32_t *out)
+void seg__gauss_kernel_fixed(const double *k, int n, int bits, uint32_t *out)
 {
     int64_t one = (int64_t)1 << bits, sum = 0;
     double err = 0, mult = (double)one;
@@ -350,8 +350,8 @@ int seg_gaussian_blur(const seg_image *src, seg_image *dst, int ksize_w, int ksi
     size_t n = (size_t)src->width * (size_t)src->channels;
     switch (src->type) {
     case SEG_U8:
-        kernel_fixed(kdx, ksize_w, 8, kqx);
-        kernel_fixed(kdy, ksize_h, 8, kqy);
+        seg__gauss_kernel_fixed(kdx, ksize_w, 8, kqx);
+        seg__gauss_kernel_fixed(kdy, ksize_h, 8, kqy);
         f.hbytes = n * sizeof(uint16_t);
         f.hline = seg__gauss_h_u8;
         f.vline = seg__gauss_v_u8;
@@ -364,8 +364,8 @@ int seg_gaussian_blur(const seg_image *src, seg_image *dst, int ksize_w, int ksi
         }
         break;
     case SEG_U16:
-        kernel_fixed(kdx, ksize_w, 16, kqx);
-        kernel_fixed(kdy, ksize_h, 16, kqy);
+        seg__gauss_kernel_fixed(kdx, ksize_w, 16, kqx);
+        seg__gauss_kernel_fixed(kdy, ksize_h, 16, kqy);
         f.hbytes = n * sizeof(uint32_t);
         f.hline = gauss_h_u16;
         f.vline = gauss_v_u16;
