@@ -26,13 +26,14 @@ static void sep_band(void *ctx, int64_t begin, int64_t end)
     int kh = f->kh, nslots = kh + 1, h = job->src->height;
     size_t hstride = (f->hbytes + 63) & ~(size_t)63;
     size_t state_off = hstride * (size_t)nslots;
-    uint8_t *buf = seg__malloc(state_off + f->state_bytes + sizeof(void *) * 2 * (size_t)nslots);
+    size_t state_size = (f->state_bytes + 63) & ~(size_t)63;
+    uint8_t *buf = seg__malloc(state_off + state_size + sizeof(void *) * 2 * (size_t)nslots);
     if (!buf) {
         __atomic_store_n(&job->failed, 1, __ATOMIC_RELAXED);
         return;
     }
     void *state = buf + state_off;
-    const void **slot = (const void **)(buf + state_off + f->state_bytes);
+    const void **slot = (const void **)(void *)(buf + state_off + state_size);
     const void **win = slot + nslots;
 
     /* Compute the h-row of virtual row v (may lie outside the image) into its slot. */
@@ -76,6 +77,13 @@ int seg__sep_run(seg__sep *f, const char *who)
     f->x1 = w - (f->kw - 1 - f->rx);
     if (f->x1 < f->x0)
         f->x1 = f->x0; /* no interior column: every column goes through xmap */
+    /* Each band holds kh + 1 h-rows, a state row and 2 (kh + 1) pointers. */
+    size_t band_bytes;
+    if (!seg__mul((f->hbytes + 63) & ~(size_t)63, (size_t)f->kh + 1, &band_bytes) ||
+        !seg__add(band_bytes, f->state_bytes + 64, &band_bytes) ||
+        !seg__add(band_bytes, sizeof(void *) * 2 * ((size_t)f->kh + 1), &band_bytes))
+        return seg__fail(SEG_EOVERFLOW, "%s: row buffers for a %dx%d kernel overflow", who,
+                         f->kw, f->kh);
     int *xmap = seg__border_table(w, f->rx, f->kw - 1 - f->rx, f->border);
     void *zero = seg__calloc(1, f->hbytes + 64);
     if (!xmap || !zero) {
