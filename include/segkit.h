@@ -9,5 +9,6 @@
 #include "segkit/runtime.h"
 #include "segkit/io.h"
 #include "segkit/color.h"
+#include "segkit/filter.h"
 
 #endif
