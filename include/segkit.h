@@ -8,8 +8,7 @@
 #include "segkit/image.h"
 #include "segkit/runtime.h"
 #include "segkit/io.h"
-
-
-
+#include "segkit/color.h"
+#include "segkit/filter.h"
 
 #endif
