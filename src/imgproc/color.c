@@ -74,7 +74,11 @@ static const code_info *find_code(int code)
             }                                                                             \
         }                                                                                 \
     }
-DEFINE_REORDER(reorder_u8, uint8_t, 255)
+DEFINE_REORDER(reorder_u8_plain, uint8_t, 255)
+void seg__cvt_reorder_u8(const void *src, void *dst, int n, const seg__cvt *c)
+{
+    reorder_u8_plain(src, dst, n, c);
+}
 DEFINE_REORDER(reorder_u16, uint16_t, 65535)
 DEFINE_REORDER(reorder_f32, float, 1.0f)
 
@@ -144,7 +148,9 @@ seg__cvt_row seg__cvt_kernel(int code, seg_type type, unsigned cpu)
     int avx2 = (cpu & SEG_CPU_AVX2) != 0, avx512 = (cpu & SEG_CPU_AVX512) != 0;
     switch (ci->k) {
     case K_REORDER:
-        return type == SEG_U8 ? reorder_u8 : type == SEG_U16 ? reorder_u16
+        if (type == SEG_U8)
+            return avx2 ? seg__cvt_reorder_u8_avx2 : seg__cvt_reorder_u8;
+        return type == SEG_U16 ? reorder_u16
                                            : type == SEG_F32 ? reorder_f32 : NULL;
     case K_FROM_GRAY:
         return type == SEG_U8 ? from_gray_u8 : type == SEG_U16 ? from_gray_u16

@@ -61,3 +61,34 @@ void seg__cvt_gray_from_u8_avx2(const void *src, void *dst, int n, const seg__cv
     }
     seg__cvt_gray_from_u8(s, d, n - i, c);
 }
+
+/* Channel reordering / alpha (RGB2RGB of OpenCV) with one vpshufb per 4-pixel lane. */
+void seg__cvt_reorder_u8_avx2(const void *src, void *dst, int n, const seg__cvt *c)
+{
+    const uint8_t *s = src;
+    uint8_t *d = dst;
+    int scn = c->scn, dcn = c->dcn, i = 0;
+    const int perm[4] = {c->bidx, 1, c->bidx ^ 2, 3};
+    int8_t m[16];
+    for (int j = 0; j < 16; j++)
+        m[j] = -1;
+    for (int px = 0; px < 4; px++)
+        for (int k = 0; k < dcn; k++)
+            if (k < 3 || scn == 4)
+                m[px * dcn + k] = (int8_t)(px * scn + perm[k]);
+    __m128i m128 = _mm_loadu_si128((const __m128i *)m);
+    const __m256i mask = _mm256_broadcastsi128_si256(m128);
+    const __m256i alpha = dcn == 4 && scn == 3 ? _mm256_set1_epi32((int)0xff000000u)
+                                               : _mm256_setzero_si256();
+    for (; i + 10 <= n; i += 8, s += 8 * scn, d += 8 * dcn) {
+        __m256i v = scn == 3 ? load_lanes(s, s + 12) : _mm256_loadu_si256((const __m256i *)s);
+        v = _mm256_or_si256(_mm256_shuffle_epi8(v, mask), alpha);
+        if (dcn == 3) {
+            _mm_storeu_si128((__m128i *)d, _mm256_castsi256_si128(v));
+            _mm_storeu_si128((__m128i *)(d + 12), _mm256_extracti128_si256(v, 1));
+        } else {
+            _mm256_storeu_si256((__m256i *)d, v);
+        }
+    }
+    seg__cvt_reorder_u8(s, d, n - i, c);
+}

@@ -73,12 +73,14 @@ void seg__cvt_lab_from_f32(const void *src, void *dst, int n, const seg__cvt *c)
 void seg__cvt_lab_to_u8(const void *src, void *dst, int n, const seg__cvt *c);
 void seg__cvt_lab_to_f32(const void *src, void *dst, int n, const seg__cvt *c);
 void seg__cvt_gray_from_u8(const void *src, void *dst, int n, const seg__cvt *c);
+void seg__cvt_reorder_u8(const void *src, void *dst, int n, const seg__cvt *c);
 
 /* SIMD kernels: same contract, same bytes. */
 void seg__cvt_lab_from_u8_avx2(const void *src, void *dst, int n, const seg__cvt *c);
 void seg__cvt_lab_from_u8_avx512(const void *src, void *dst, int n, const seg__cvt *c);
 void seg__cvt_lab_to_u8_avx2(const void *src, void *dst, int n, const seg__cvt *c);
 void seg__cvt_gray_from_u8_avx2(const void *src, void *dst, int n, const seg__cvt *c);
+void seg__cvt_reorder_u8_avx2(const void *src, void *dst, int n, const seg__cvt *c);
 void seg__cvt_hsv_from_u8_avx2(const void *src, void *dst, int n, const seg__cvt *c);
 void seg__cvt_hsv_to_u8_avx2(const void *src, void *dst, int n, const seg__cvt *c);
 void seg__cvt_lab_from_f32_avx2(const void *src, void *dst, int n, const seg__cvt *c);
