@@ -28,11 +28,17 @@ enum {
     SEG_COLOR_LAB2BGR = 56, SEG_COLOR_LAB2RGB = 57
 };
 
-/* dst = src converted by `code` (a SEG_COLOR_* value). Types: u8 and f32 for all codes,
- * u16 for the channel reorderings and gray. dst is allocated when empty (caller frees
- * with seg_image_free) or must have the right size/channels/type; it must not alias
- * src. Errors: SEG_EINVAL (unknown code, empty image), SEG_ETYPE (wrong channel count
- * or type for the code), SEG_ESIZE (dst mismatch). */
+/* dst = src converted by `code` (a SEG_COLOR_* value), identical to cv2.cvtColor in
+ * OpenCV 4.6 (see docs/color.md).
+ * src: in, 3 or 4 channels for codes from BGR/RGB(A), 1 for GRAY2*, 3 for HSV2* and
+ *   LAB2*. Types: u8 and f32 for all codes, u16 for the reorderings and gray.
+ * dst: out; allocated when dst->data is NULL (caller frees with seg_image_free), else it
+ *   must already be width x height with the code's channels and src's type. It must not
+ *   overlap src.
+ * u8/u16: bit-exact with cv2 (all 2^24 colours tested for gray, HSV, Lab both ways).
+ * f32: cv2's float formulas (H in degrees 0..360, L 0..100, sRGB gamma) within 1e-5.
+ * Errors: SEG_EINVAL (unknown code, empty input, NULL dst, overlap), SEG_ETYPE (wrong
+ * channel count or type for the code), SEG_ESIZE (dst mismatch), SEG_ENOMEM. */
 SEG_API int seg_cvt_color(const seg_image *src, seg_image *dst, int code);
 
 #ifdef __cplusplus
