@@ -149,7 +149,8 @@ seg__cvt_row seg__cvt_kernel(int code, seg_type type, unsigned cpu)
     switch (ci->k) {
     case K_REORDER:
         if (type == SEG_U8)
-            return avx2 ? seg__cvt_reorder_u8_avx2 : seg__cvt_reorder_u8;
+            return avx512 ? seg__cvt_reorder_u8_avx512
+                          : avx2 ? seg__cvt_reorder_u8_avx2 : seg__cvt_reorder_u8;
         return type == SEG_U16 ? reorder_u16
                                            : type == SEG_F32 ? reorder_f32 : NULL;
     case K_FROM_GRAY:
@@ -161,11 +162,13 @@ seg__cvt_row seg__cvt_kernel(int code, seg_type type, unsigned cpu)
         return type == SEG_U16 ? gray_from_u16 : type == SEG_F32 ? gray_from_f32 : NULL;
     case K_HSV:
         if (type == SEG_U8)
-            return avx2 ? seg__cvt_hsv_from_u8_avx2 : seg__cvt_hsv_from_u8;
+            return avx512 ? seg__cvt_hsv_from_u8_avx512
+                          : avx2 ? seg__cvt_hsv_from_u8_avx2 : seg__cvt_hsv_from_u8;
         return type == SEG_F32 ? seg__cvt_hsv_from_f32 : NULL;
     case K_HSV_INV:
         if (type == SEG_U8)
-            return avx2 ? seg__cvt_hsv_to_u8_avx2 : seg__cvt_hsv_to_u8;
+            return avx512 ? seg__cvt_hsv_to_u8_avx512
+                          : avx2 ? seg__cvt_hsv_to_u8_avx2 : seg__cvt_hsv_to_u8;
         return type == SEG_F32 ? seg__cvt_hsv_to_f32 : NULL;
     case K_LAB:
         if (type == SEG_U8)
