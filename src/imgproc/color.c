@@ -3,6 +3,7 @@
  * (modules/imgproc/src/color.cpp, color_rgb.simd.hpp). */
 #include "color_internal.h"
 
+#include <math.h>
 #include <string.h>
 
 /* What a code does; channel rules copy cvtColor's CvtHelper sets. */
@@ -88,16 +89,22 @@ DEFINE_REORDER(reorder_f32, float, 1.0f)
         const T *s = src;                                                                 \
         T *d = dst;                                                                       \
         if (c->dcn == 3) {                                                                \
-            for (int i = 0; i < n; i++, d += 3)                                           \
-                d[0] = d[1] = d[2] = s[i];                                                \
+            for (int i = 0; i < n; i++) {                                                 \
+                T v = s[i];                                                               \
+                d[3 * i] = v; d[3 * i + 1] = v; d[3 * i + 2] = v;                         \
+            }                                                                             \
         } else {                                                                          \
-            for (int i = 0; i < n; i++, d += 4) {                                         \
-                d[0] = d[1] = d[2] = s[i];                                                \
-                d[3] = MAXV;                                                              \
+            for (int i = 0; i < n; i++) {                                                 \
+                T v = s[i];                                                               \
+                d[4 * i] = v; d[4 * i + 1] = v; d[4 * i + 2] = v; d[4 * i + 3] = MAXV;    \
             }                                                                             \
         }                                                                                 \
     }
 DEFINE_FROM_GRAY(from_gray_u8, uint8_t, 255)
+void seg__cvt_from_gray_u8(const void *src, void *dst, int n, const seg__cvt *c)
+{
+    from_gray_u8(src, dst, n, c);
+}
 DEFINE_FROM_GRAY(from_gray_u16, uint16_t, 65535)
 DEFINE_FROM_GRAY(from_gray_f32, float, 1.0f)
 
@@ -117,25 +124,39 @@ void seg__cvt_gray_from_u8(const void *src, void *dst, int n, const seg__cvt *c)
                          GRAY_SHIFT);
 }
 
+/* Constant channel strides (3 or 4) let the compiler vectorize these loops. */
+#define GRAY_LOOP(SCN, EXPR)                                                              \
+    for (int i = 0; i < n; i++, s += SCN)                                                 \
+        d[i] = EXPR;
+
 static void gray_from_u16(const void *src, void *dst, int n, const seg__cvt *c)
 {
     const uint16_t *s = src;
     uint16_t *d = dst;
-    int scn = c->scn;
     uint32_t c0 = c->bidx ? RY15 : BY15, c2 = c->bidx ? BY15 : RY15;
-    for (int i = 0; i < n; i++, s += scn)
-        d[i] = (uint16_t)((s[0] * c0 + s[1] * (uint32_t)GY15 + s[2] * c2 +
-                           (1u << (GRAY_SHIFT - 1))) >> GRAY_SHIFT);
+#define G16 (uint16_t)((s[0] * c0 + s[1] * (uint32_t)GY15 + s[2] * c2 + (1u << (GRAY_SHIFT - 1))) \
+                       >> GRAY_SHIFT)
+    if (c->scn == 3) {
+        GRAY_LOOP(3, G16)
+    } else {
+        GRAY_LOOP(4, G16)
+    }
+#undef G16
 }
 
-static void gray_from_f32(const void *src, void *dst, int n, const seg__cvt *c)
+void seg__cvt_gray_from_f32(const void *src, void *dst, int n, const seg__cvt *c)
 {
     const float *s = src;
     float *d = dst;
-    int scn = c->scn;
     float c0 = c->bidx ? 0.299f : 0.114f, c2 = c->bidx ? 0.114f : 0.299f;
-    for (int i = 0; i < n; i++, s += scn)
-        d[i] = s[0] * c0 + s[1] * 0.587f + s[2] * c2;
+    /* cv2's AVX2 code computes fma(x2, c2, fma(x1, 0.587, x0 * c0)) on blocks of 8 pixels;
+     * its scalar tail x0*c0 + x1*0.587 + x2*c2 is contracted by the compiler into
+     * fma(x2, c2, fma(x0, c0, x1 * 0.587)). Both copied, so f32 gray is bit-exact. */
+    int nsimd = n / 8 * 8, scn = c->scn;
+    for (int i = 0; i < nsimd; i++, s += scn)
+        d[i] = fmaf(s[2], c2, fmaf(s[1], 0.587f, s[0] * c0));
+    for (int i = nsimd; i < n; i++, s += scn)
+        d[i] = fmaf(s[2], c2, fmaf(s[0], c0, s[1] * 0.587f));
 }
 
 /* ---- dispatch ---- */
@@ -154,22 +175,32 @@ seg__cvt_row seg__cvt_kernel(int code, seg_type type, unsigned cpu)
         return type == SEG_U16 ? reorder_u16
                                            : type == SEG_F32 ? reorder_f32 : NULL;
     case K_FROM_GRAY:
-        return type == SEG_U8 ? from_gray_u8 : type == SEG_U16 ? from_gray_u16
+        if (type == SEG_U8)
+            return avx2 ? seg__cvt_from_gray_u8_avx2 : seg__cvt_from_gray_u8;
+        return type == SEG_U16 ? from_gray_u16
                                              : type == SEG_F32 ? from_gray_f32 : NULL;
     case K_GRAY:
         if (type == SEG_U8)
             return avx2 ? seg__cvt_gray_from_u8_avx2 : seg__cvt_gray_from_u8;
-        return type == SEG_U16 ? gray_from_u16 : type == SEG_F32 ? gray_from_f32 : NULL;
+        if (type == SEG_F32)
+            return avx2 ? seg__cvt_gray_from_f32_avx2 : seg__cvt_gray_from_f32;
+        if (type == SEG_U16)
+            return avx2 ? seg__cvt_gray_from_u16_avx2 : gray_from_u16;
+        return NULL;
     case K_HSV:
         if (type == SEG_U8)
             return avx512 ? seg__cvt_hsv_from_u8_avx512
                           : avx2 ? seg__cvt_hsv_from_u8_avx2 : seg__cvt_hsv_from_u8;
-        return type == SEG_F32 ? seg__cvt_hsv_from_f32 : NULL;
+        if (type == SEG_F32)
+            return avx2 ? seg__cvt_hsv_from_f32_avx2 : seg__cvt_hsv_from_f32;
+        return NULL;
     case K_HSV_INV:
         if (type == SEG_U8)
             return avx512 ? seg__cvt_hsv_to_u8_avx512
                           : avx2 ? seg__cvt_hsv_to_u8_avx2 : seg__cvt_hsv_to_u8;
-        return type == SEG_F32 ? seg__cvt_hsv_to_f32 : NULL;
+        if (type == SEG_F32)
+            return avx2 ? seg__cvt_hsv_to_f32_avx2 : seg__cvt_hsv_to_f32;
+        return NULL;
     case K_LAB:
         if (type == SEG_U8)
             return avx512 ? seg__cvt_lab_from_u8_avx512
@@ -180,7 +211,9 @@ seg__cvt_row seg__cvt_kernel(int code, seg_type type, unsigned cpu)
     case K_LAB_INV:
         if (type == SEG_U8)
             return avx2 ? seg__cvt_lab_to_u8_avx2 : seg__cvt_lab_to_u8;
-        return type == SEG_F32 ? seg__cvt_lab_to_f32 : NULL;
+        if (type == SEG_F32)
+            return avx2 ? seg__cvt_lab_to_f32_avx2 : seg__cvt_lab_to_f32;
+        return NULL;
     }
     return NULL;
 }

@@ -64,14 +64,48 @@ void seg__cvt_hsv_from_u8(const void *src, void *dst, int n, const seg__cvt *c)
     }
 }
 
+/* max/min as the SIMD instructions define them, so plain and SIMD agree on signed zeros. */
+static float mx(float a, float b) { return a > b ? a : b; }
+static float mn(float a, float b) { return a < b ? a : b; }
+
+void seg__cvt_hsv_from_f32_tail(const float *s, float *d, int count, const seg__cvt *c)
+{
+    int scn = c->scn, bidx = c->bidx;
+    for (int i = 0; i < count; i++, s += scn, d += 3) {
+        float b = s[bidx], g = s[1], r = s[bidx ^ 2];
+        float v = r, vmin = r;
+        if (v < g) v = g;
+        if (v < b) v = b;
+        if (vmin > g) vmin = g;
+        if (vmin > b) vmin = b;
+        float diff = v - vmin;
+        float sat = diff / (fabsf(v) + FLT_EPSILON);
+        float rev = (float)(60.0 / (double)(diff + FLT_EPSILON));
+        float h;
+        if (v == r)
+            h = (g - b) * rev;
+        else if (v == g)
+            h = fmaf(b - r, rev, 120.0f); /* contracted in cv2's AVX2 build */
+        else
+            h = fmaf(r - g, rev, 240.0f);
+        if (h < 0)
+            h += 360.0f;
+        d[0] = h;
+        d[1] = sat;
+        d[2] = v;
+    }
+}
+
+/* cv2 (AVX2) runs blocks of 8 pixels through its SIMD formula (fma(h, 60/(diff+eps),
+ * offset)) and the tail through the scalar one; the same split here. */
 void seg__cvt_hsv_from_f32(const void *src, void *dst, int n, const seg__cvt *c)
 {
     const float *s = src;
     float *d = dst;
-    int scn = c->scn, bidx = c->bidx;
-    for (int i = 0; i < n; i++, s += scn, d += 3) {
+    int scn = c->scn, bidx = c->bidx, nsimd = n / 8 * 8;
+    for (int i = 0; i < nsimd; i++, s += scn, d += 3) {
         float b = s[bidx], g = s[1], r = s[bidx ^ 2];
-        float vmax = fmaxf(fmaxf(r, g), b), vmin = fminf(fminf(r, g), b);
+        float vmax = mx(mx(r, g), b), vmin = mn(mn(r, g), b);
         float diff = vmax - vmin;
         float sat = diff / (fabsf(vmax) + FLT_EPSILON);
         float h, res;
@@ -86,11 +120,11 @@ void seg__cvt_hsv_from_f32(const void *src, void *dst, int n, const seg__cvt *c)
             res = 240.0f;
         }
         float rev = 60.0f / (diff + FLT_EPSILON);
-        float hr = h * rev;
-        d[0] = hr + res;
+        d[0] = fmaf(h, rev, res);
         d[1] = sat;
         d[2] = vmax;
     }
+    seg__cvt_hsv_from_f32_tail(s, d, n - nsimd, c);
 }
 
 /* HSV2RGB_simd of OpenCV: h already scaled to sectors (0..6). */
@@ -192,13 +226,13 @@ void seg__cvt_hsv_to_u8(const void *src, void *dst, int n, const seg__cvt *c)
                               (uint8_t *)dst + (size_t)nsimd * c->dcn, n - nsimd, c);
 }
 
-void seg__cvt_hsv_to_f32(const void *src, void *dst, int n, const seg__cvt *c)
+/* cv2 runs blocks of 8 pixels through HSV2RGB_simd and the tail through the native
+ * formula; the same split here. */
+void seg__cvt_hsv_to_f32_native(const float *s, float *d, int count, const seg__cvt *c)
 {
-    const float *s = src;
-    float *d = dst;
     int dcn = c->dcn, bidx = c->bidx;
     const float hscale = 6.0f / 360.0f;
-    for (int i = 0; i < n; i++, s += 3, d += dcn) {
+    for (int i = 0; i < count; i++, s += 3, d += dcn) {
         float b, g, r;
         hsv2rgb_native(s[0] * hscale, s[1], s[2], &b, &g, &r);
         d[bidx] = b;
@@ -207,4 +241,23 @@ void seg__cvt_hsv_to_f32(const void *src, void *dst, int n, const seg__cvt *c)
         if (dcn == 4)
             d[3] = 1.0f;
     }
+}
+
+void seg__cvt_hsv_to_f32(const void *src, void *dst, int n, const seg__cvt *c)
+{
+    const float *s = src;
+    float *d = dst;
+    int dcn = c->dcn, bidx = c->bidx;
+    const float hscale = 6.0f / 360.0f;
+    int nsimd = n / 8 * 8;
+    for (int i = 0; i < nsimd; i++, s += 3, d += dcn) {
+        float b, g, r;
+        hsv2rgb_simd(s[0] * hscale, s[1], s[2], &b, &g, &r);
+        d[bidx] = b;
+        d[1] = g;
+        d[bidx ^ 2] = r;
+        if (dcn == 4)
+            d[3] = 1.0f;
+    }
+    seg__cvt_hsv_to_f32_native(s, d, n - nsimd, c);
 }

@@ -62,6 +62,8 @@ const int *seg__hsv_hdiv(void);
  * and its scalar tail (rounding). */
 void seg__cvt_hsv_to_u8_trunc(const uint8_t *s, uint8_t *d, int count, const seg__cvt *c);
 void seg__cvt_hsv_to_u8_native(const uint8_t *s, uint8_t *d, int count, const seg__cvt *c);
+void seg__cvt_hsv_from_f32_tail(const float *s, float *d, int count, const seg__cvt *c);
+void seg__cvt_hsv_to_f32_native(const float *s, float *d, int count, const seg__cvt *c);
 
 /* Plain C kernels (the oracle). */
 void seg__cvt_hsv_from_u8(const void *src, void *dst, int n, const seg__cvt *c);
@@ -74,6 +76,8 @@ void seg__cvt_lab_to_u8(const void *src, void *dst, int n, const seg__cvt *c);
 void seg__cvt_lab_to_f32(const void *src, void *dst, int n, const seg__cvt *c);
 void seg__cvt_gray_from_u8(const void *src, void *dst, int n, const seg__cvt *c);
 void seg__cvt_reorder_u8(const void *src, void *dst, int n, const seg__cvt *c);
+void seg__cvt_gray_from_f32(const void *src, void *dst, int n, const seg__cvt *c);
+void seg__cvt_from_gray_u8(const void *src, void *dst, int n, const seg__cvt *c);
 
 /* SIMD kernels: same contract, same bytes. */
 void seg__cvt_lab_from_u8_avx2(const void *src, void *dst, int n, const seg__cvt *c);
@@ -84,6 +88,12 @@ void seg__cvt_reorder_u8_avx2(const void *src, void *dst, int n, const seg__cvt 
 void seg__cvt_hsv_from_u8_avx2(const void *src, void *dst, int n, const seg__cvt *c);
 void seg__cvt_hsv_to_u8_avx2(const void *src, void *dst, int n, const seg__cvt *c);
 void seg__cvt_lab_from_f32_avx2(const void *src, void *dst, int n, const seg__cvt *c);
+void seg__cvt_gray_from_u16_avx2(const void *src, void *dst, int n, const seg__cvt *c);
+void seg__cvt_from_gray_u8_avx2(const void *src, void *dst, int n, const seg__cvt *c);
+void seg__cvt_gray_from_f32_avx2(const void *src, void *dst, int n, const seg__cvt *c);
+void seg__cvt_hsv_from_f32_avx2(const void *src, void *dst, int n, const seg__cvt *c);
+void seg__cvt_hsv_to_f32_avx2(const void *src, void *dst, int n, const seg__cvt *c);
+void seg__cvt_lab_to_f32_avx2(const void *src, void *dst, int n, const seg__cvt *c);
 void seg__cvt_hsv_from_u8_avx512(const void *src, void *dst, int n, const seg__cvt *c);
 void seg__cvt_hsv_to_u8_avx512(const void *src, void *dst, int n, const seg__cvt *c);
 void seg__cvt_reorder_u8_avx512(const void *src, void *dst, int n, const seg__cvt *c);

@@ -160,3 +160,69 @@ void seg__cvt_lab_from_f32_avx2(const void *src, void *dst, int n, const seg__cv
     }
     seg__cvt_lab_from_f32(s, d, n - i, c);
 }
+
+static inline __m256 spline8(__m256 x, const float *tab)
+{
+    __m256i ix = _mm256_cvttps_epi32(x);
+    ix = _mm256_min_epi32(_mm256_max_epi32(ix, _mm256_setzero_si256()),
+                          _mm256_set1_epi32(SEG_GAMMA_TAB - 1));
+    x = _mm256_sub_ps(x, _mm256_cvtepi32_ps(ix));
+    ix = _mm256_slli_epi32(ix, 2);
+    __m256 t0 = _mm256_i32gather_ps(tab, ix, 4), t1 = _mm256_i32gather_ps(tab + 1, ix, 4);
+    __m256 t2 = _mm256_i32gather_ps(tab + 2, ix, 4), t3 = _mm256_i32gather_ps(tab + 3, ix, 4);
+    __m256 r = _mm256_add_ps(_mm256_mul_ps(t3, x), t2);
+    r = _mm256_add_ps(_mm256_mul_ps(r, x), t1);
+    return _mm256_add_ps(_mm256_mul_ps(r, x), t0);
+}
+
+/* Lab -> BGR f32: OpenCV's SIMD formula (reciprocal multiplications, no FMA) on blocks of
+ * 8 pixels; the tail (fewer than 8) goes to the plain kernel's division formula. */
+void seg__cvt_lab_to_f32_avx2(const void *src, void *dst, int n, const seg__cvt *c)
+{
+    const seg__lab_tables *t = c->lab;
+    const float *s = src;
+    float *d = dst;
+    if (c->dcn != 3) {
+        seg__cvt_lab_to_f32(src, dst, n, c);
+        return;
+    }
+    const float *k = t->lab2rgb_cf[c->bidx != 0];
+    __m256 kk[9];
+    for (int j = 0; j < 9; j++)
+        kk[j] = _mm256_set1_ps(k[j]);
+    const __m256 lth = _mm256_set1_ps(8.0f), fth = _mm256_set1_ps(6.0f / 29.0f);
+    const __m256 b16 = _mm256_set1_ps(16.0f / 116.0f), inv903 = _mm256_set1_ps(1.0f / 903.3f);
+    const __m256 k7787 = _mm256_set1_ps(7.787f), inv7787 = _mm256_set1_ps(1.0f / 7.787f);
+    const __m256 k16 = _mm256_set1_ps(16.0f), inv116 = _mm256_set1_ps(1.0f / 116.0f);
+    const __m256 inv500 = _mm256_set1_ps(1.0f / 500.0f), ninv200 = _mm256_set1_ps(-1.0f / 200.0f);
+    const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f);
+    const __m256 gscale = _mm256_set1_ps((float)SEG_GAMMA_TAB);
+    int i = 0;
+    for (; i + 8 <= n; i += 8, s += 24, d += 24) {
+        __m256 li, ai, bi;
+        seg__load8_f32x3(s, &li, &ai, &bi);
+        __m256 lo = _mm256_cmp_ps(li, lth, _CMP_LE_OQ);
+        __m256 ylo = _mm256_mul_ps(li, inv903);
+        __m256 fylo = _mm256_add_ps(_mm256_mul_ps(k7787, ylo), b16);
+        __m256 fyhi = _mm256_mul_ps(_mm256_add_ps(li, k16), inv116);
+        __m256 yhi = _mm256_mul_ps(_mm256_mul_ps(fyhi, fyhi), fyhi);
+        __m256 y = _mm256_blendv_ps(yhi, ylo, lo), fy = _mm256_blendv_ps(fyhi, fylo, lo);
+        __m256 f[2] = {_mm256_add_ps(_mm256_mul_ps(ai, inv500), fy),
+                       _mm256_add_ps(_mm256_mul_ps(bi, ninv200), fy)};
+        for (int j = 0; j < 2; j++) {
+            __m256 flo = _mm256_mul_ps(_mm256_sub_ps(f[j], b16), inv7787);
+            __m256 fhi = _mm256_mul_ps(_mm256_mul_ps(f[j], f[j]), f[j]);
+            f[j] = _mm256_blendv_ps(fhi, flo, _mm256_cmp_ps(f[j], fth, _CMP_LE_OQ));
+        }
+        __m256 o[3];
+        for (int j = 0; j < 3; j++) {
+            __m256 v = _mm256_add_ps(_mm256_mul_ps(kk[3 * j], f[0]),
+                                     _mm256_add_ps(_mm256_mul_ps(kk[3 * j + 1], y),
+                                                   _mm256_mul_ps(kk[3 * j + 2], f[1])));
+            v = _mm256_min_ps(_mm256_max_ps(v, zero), one);
+            o[j] = spline8(_mm256_mul_ps(v, gscale), t->inv_gamma_spline);
+        }
+        seg__store8_f32x3(d, o[0], o[1], o[2]);
+    }
+    seg__cvt_lab_to_f32(s, d, n - i, c);
+}
