@@ -25,7 +25,10 @@ enum {
     SEG_COLOR_BGR2HSV = 40, SEG_COLOR_RGB2HSV = 41,
     SEG_COLOR_BGR2LAB = 44, SEG_COLOR_RGB2LAB = 45,
     SEG_COLOR_HSV2BGR = 54, SEG_COLOR_HSV2RGB = 55,
-    SEG_COLOR_LAB2BGR = 56, SEG_COLOR_LAB2RGB = 57
+    SEG_COLOR_LAB2BGR = 56, SEG_COLOR_LAB2RGB = 57,
+    /* H over the full byte range 0..255 for u8 (f32 H stays in degrees) */
+    SEG_COLOR_BGR2HSV_FULL = 66, SEG_COLOR_RGB2HSV_FULL = 67,
+    SEG_COLOR_HSV2BGR_FULL = 70, SEG_COLOR_HSV2RGB_FULL = 71
 };
 
 /* dst = src converted by `code` (a SEG_COLOR_* value), identical to cv2.cvtColor in

@@ -40,7 +40,21 @@ static const code_info CODES[] = {
     {SEG_COLOR_HSV2RGB, K_HSV_INV, 1u << 3, 3, 2, "HSV2RGB"},
     {SEG_COLOR_LAB2BGR, K_LAB_INV, 1u << 3, 3, 0, "LAB2BGR"},
     {SEG_COLOR_LAB2RGB, K_LAB_INV, 1u << 3, 3, 2, "LAB2RGB"},
+    {SEG_COLOR_BGR2HSV_FULL, K_HSV, S34, 3, 0, "BGR2HSV_FULL"},
+    {SEG_COLOR_RGB2HSV_FULL, K_HSV, S34, 3, 2, "RGB2HSV_FULL"},
+    {SEG_COLOR_HSV2BGR_FULL, K_HSV_INV, 1u << 3, 3, 0, "HSV2BGR_FULL"},
+    {SEG_COLOR_HSV2RGB_FULL, K_HSV_INV, 1u << 3, 3, 2, "HSV2RGB_FULL"},
 };
+
+/* u8 hue range: 180, or for *_FULL 256 going to HSV but 255 coming back (as cv2). */
+static int hue_range(int code)
+{
+    if (code == SEG_COLOR_BGR2HSV_FULL || code == SEG_COLOR_RGB2HSV_FULL)
+        return 256;
+    if (code == SEG_COLOR_HSV2BGR_FULL || code == SEG_COLOR_HSV2RGB_FULL)
+        return 255;
+    return 180;
+}
 
 static const code_info *find_code(int code)
 {
@@ -265,7 +279,7 @@ int seg_cvt_color(const seg_image *src, seg_image *dst, int code)
     if (rc)
         return rc;
     job j = {src, dst, seg__cvt_kernel(code, src->type, seg__cpu_active()),
-             {src->channels, ci->dcn, ci->bidx, NULL}};
+             {src->channels, ci->dcn, ci->bidx, hue_range(code), NULL}};
     if (ci->k == K_LAB || ci->k == K_LAB_INV) {
         j.cvt.lab = seg__lab_tables_get();
         if (!j.cvt.lab)

@@ -18,15 +18,16 @@
 #pragma clang fp contract(off)
 #endif
 
-static int g_sdiv[256], g_hdiv[256];
+static int g_sdiv[256], g_hdiv[256], g_hdiv256[256];
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 
 static void build_hsv_tables(void)
 {
-    g_sdiv[0] = g_hdiv[0] = 0;
+    g_sdiv[0] = g_hdiv[0] = g_hdiv256[0] = 0;
     for (int i = 1; i < 256; i++) {
         g_sdiv[i] = (int)nearbyint((255 << 12) / (1.0 * i));
         g_hdiv[i] = (int)nearbyint((180 << 12) / (6.0 * i));
+        g_hdiv256[i] = (int)nearbyint((256 << 12) / (6.0 * i));
     }
 }
 
@@ -36,15 +37,15 @@ const int *seg__hsv_sdiv(void)
     return g_sdiv;
 }
 
-const int *seg__hsv_hdiv(void)
+const int *seg__hsv_hdiv(int hrange)
 {
     pthread_once(&g_once, build_hsv_tables);
-    return g_hdiv;
+    return hrange == 256 ? g_hdiv256 : g_hdiv;
 }
 
 void seg__cvt_hsv_from_u8(const void *src, void *dst, int n, const seg__cvt *c)
 {
-    pthread_once(&g_once, build_hsv_tables);
+    const int *hdiv = seg__hsv_hdiv(c->hrange);
     const uint8_t *s = src;
     uint8_t *d = dst;
     int scn = c->scn, bidx = c->bidx;
@@ -56,8 +57,8 @@ void seg__cvt_hsv_from_u8(const void *src, void *dst, int n, const seg__cvt *c)
         int vr = v == r ? -1 : 0, vg = v == g ? -1 : 0;
         int sat = (diff * g_sdiv[v] + (1 << 11)) >> 12;
         int h = (vr & (g - b)) + (~vr & ((vg & (b - r + 2 * diff)) + (~vg & (r - g + 4 * diff))));
-        h = (h * g_hdiv[diff] + (1 << 11)) >> 12;
-        h += h < 0 ? 180 : 0;
+        h = (h * hdiv[diff] + (1 << 11)) >> 12;
+        h += h < 0 ? c->hrange : 0;
         d[0] = (uint8_t)SEG_MIN(SEG_MAX(h, 0), 255);
         d[1] = (uint8_t)sat;
         d[2] = (uint8_t)v;
@@ -187,7 +188,7 @@ static uint8_t sat_trunc(float x)
 void seg__cvt_hsv_to_u8_native(const uint8_t *s, uint8_t *d, int count, const seg__cvt *c)
 {
     int dcn = c->dcn, bidx = c->bidx;
-    const float hscale = 6.0f / 180.0f;
+    const float hscale = 6.0f / (float)c->hrange;
     for (int i = 0; i < count; i++, s += 3, d += dcn) {
         float h = (float)s[0] * hscale, sat = (float)s[1] * (1.0f / 255.0f);
         float v = (float)s[2] * (1.0f / 255.0f);
@@ -204,7 +205,7 @@ void seg__cvt_hsv_to_u8_native(const uint8_t *s, uint8_t *d, int count, const se
 void seg__cvt_hsv_to_u8_trunc(const uint8_t *s, uint8_t *d, int count, const seg__cvt *c)
 {
     int dcn = c->dcn, bidx = c->bidx;
-    const float hscale = 6.0f / 180.0f;
+    const float hscale = 6.0f / (float)c->hrange;
     for (int i = 0; i < count; i++, s += 3, d += dcn) {
         float h = (float)s[0] * hscale, sat = (float)s[1] * (1.0f / 255.0f);
         float v = (float)s[2] * (1.0f / 255.0f);

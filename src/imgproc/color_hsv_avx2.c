@@ -10,9 +10,9 @@ void seg__cvt_hsv_from_u8_avx2(const void *src, void *dst, int n, const seg__cvt
 {
     const uint8_t *s = src;
     uint8_t *d = dst;
-    const int *sdiv = seg__hsv_sdiv(), *hdiv = seg__hsv_hdiv();
+    const int *sdiv = seg__hsv_sdiv(), *hdiv = seg__hsv_hdiv(c->hrange);
     int scn = c->scn, i = 0;
-    const __m256i half = _mm256_set1_epi32(1 << 11), h180 = _mm256_set1_epi32(180);
+    const __m256i half = _mm256_set1_epi32(1 << 11), h180 = _mm256_set1_epi32(c->hrange);
     const __m256i zero = _mm256_setzero_si256();
     for (; i + 10 <= n; i += 8, s += 8 * scn, d += 24) {
         __m256i b, g, r;
@@ -44,7 +44,7 @@ void seg__cvt_hsv_to_u8_avx2(const void *src, void *dst, int n, const seg__cvt *
     const uint8_t *s = src;
     uint8_t *d = dst;
     int nsimd = n / 32 * 32, i = 0;
-    const __m256 hscale = _mm256_set1_ps(6.0f / 180.0f), inv255 = _mm256_set1_ps(1.0f / 255.0f);
+    const __m256 hscale = _mm256_set1_ps(6.0f / (float)c->hrange), inv255 = _mm256_set1_ps(1.0f / 255.0f);
     const __m256 one = _mm256_set1_ps(1.0f), sixth = _mm256_set1_ps(1.0f / 6.0f);
     const __m256 f255 = _mm256_set1_ps(255.0f);
     const __m256 k1 = _mm256_set1_ps(1.0f), k2 = _mm256_set1_ps(2.0f), k3 = _mm256_set1_ps(3.0f);

@@ -6,9 +6,9 @@ void seg__cvt_hsv_from_u8_avx512(const void *src, void *dst, int n, const seg__c
 {
     const uint8_t *s = src;
     uint8_t *d = dst;
-    const int *sdiv = seg__hsv_sdiv(), *hdiv = seg__hsv_hdiv();
+    const int *sdiv = seg__hsv_sdiv(), *hdiv = seg__hsv_hdiv(c->hrange);
     int scn = c->scn, i = 0;
-    const __m512i half = _mm512_set1_epi32(1 << 11), h180 = _mm512_set1_epi32(180);
+    const __m512i half = _mm512_set1_epi32(1 << 11), h180 = _mm512_set1_epi32(c->hrange);
     const __m512i zero = _mm512_setzero_si512(), v255 = _mm512_set1_epi32(255);
     for (; i + 16 <= n; i += 16, s += 16 * scn, d += 48) {
         __m512i b, g, r;
@@ -41,7 +41,7 @@ void seg__cvt_hsv_to_u8_avx512(const void *src, void *dst, int n, const seg__cvt
     const uint8_t *s = src;
     uint8_t *d = dst;
     int nsimd = n / 32 * 32, i = 0;
-    const __m512 hscale = _mm512_set1_ps(6.0f / 180.0f), inv255 = _mm512_set1_ps(1.0f / 255.0f);
+    const __m512 hscale = _mm512_set1_ps(6.0f / (float)c->hrange), inv255 = _mm512_set1_ps(1.0f / 255.0f);
     const __m512 one = _mm512_set1_ps(1.0f), sixth = _mm512_set1_ps(1.0f / 6.0f);
     const __m512 f255 = _mm512_set1_ps(255.0f), k6 = _mm512_set1_ps(6.0f);
     const __m512 k1 = one, k2 = _mm512_set1_ps(2.0f), k3 = _mm512_set1_ps(3.0f);

@@ -50,14 +50,16 @@ const seg__lab_tables *seg__lab_tables_get(void);
 typedef struct seg__cvt {
     int scn, dcn;   /* source / destination channels */
     int bidx;       /* 0: blue first (BGR), 2: red first (RGB) */
+    int hrange;     /* u8 hue range: 180; *_FULL: 256 to HSV, 255 back (cv2's choice) */
     const seg__lab_tables *lab;
 } seg__cvt;
 
 typedef void (*seg__cvt_row)(const void *src, void *dst, int n, const seg__cvt *c);
 
-/* RGB2HSV_b's division tables: sdiv[v] = round(255*2^12/v), hdiv[d] = round(180*2^12/(6d)). */
+/* RGB2HSV_b's division tables: sdiv[v] = round(255*2^12/v), hdiv[d] =
+ * round(hrange*2^12/(6d)) for hrange 180 or 256. */
 const int *seg__hsv_sdiv(void);
-const int *seg__hsv_hdiv(void);
+const int *seg__hsv_hdiv(int hrange);
 /* HSV2RGB_b's two formulas, count pixels from s to d: cv2's SIMD blocks (truncating)
  * and its scalar tail (rounding). */
 void seg__cvt_hsv_to_u8_trunc(const uint8_t *s, uint8_t *d, int count, const seg__cvt *c);

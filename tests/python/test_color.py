@@ -10,8 +10,8 @@ import cv2
 import segkit
 from conftest import sample_path
 
-U8_CODES = [c for c in range(6)] + [6, 7, 10, 11, 40, 41, 44, 45]
-INV_CODES = [54, 55, 56, 57]           # 3-channel HSV/Lab input
+U8_CODES = [c for c in range(6)] + [6, 7, 10, 11, 40, 41, 44, 45, 66, 67]
+INV_CODES = [54, 55, 56, 57, 70, 71]   # 3-channel HSV/Lab input
 GRAY_IN = [8, 9]
 U16_CODES = list(range(12))
 SIZES = [(1, 1), (1, 7), (7, 1), (1, 40), (3, 31), (17, 33), (2, 64), (9, 65), (4, 257)]
@@ -39,7 +39,7 @@ def make(rng, h, w, c, dtype, code=None):
     if dtype == np.uint16:
         return rng.integers(0, 65536, shape, dtype=np.uint16)
     img = rng.random(shape, dtype=np.float32)
-    if code in (54, 55):       # H in degrees
+    if code in (54, 55, 70, 71):   # H in degrees
         img[..., 0] *= 360
     if code in (56, 57):       # L 0..100, a, b -127..127
         img[..., 0] *= 100
@@ -72,7 +72,7 @@ def all_colours(rows):
     return np.stack([v & 255, (v >> 8) & 255, v >> 16], -1).astype(np.uint8).reshape(-1, 4096, 3)
 
 
-@pytest.mark.parametrize("code", [6, 7, 40, 41, 44, 45, 54, 55, 56, 57])
+@pytest.mark.parametrize("code", [6, 7, 40, 41, 44, 45, 54, 55, 56, 57, 66, 70])
 def test_all_2_24_colours_u8(code):
     for r0 in range(0, 4096, 512):
         img = all_colours((r0, r0 + 512))
@@ -81,7 +81,7 @@ def test_all_2_24_colours_u8(code):
         assert np.array_equal(got, ref), "code %d differs in rows %d.." % (code, r0)
 
 
-@pytest.mark.parametrize("code", [44, 54, 56])
+@pytest.mark.parametrize("code", [44, 54, 56, 70])
 def test_all_colours_with_odd_row_lengths(code):
     # The 2^24 colours again in rows of 31 and 97 pixels: SIMD tails and cv2's
     # position-dependent HSV2BGR rounding (its AVX2 blocks truncate, its tail rounds).
@@ -131,7 +131,7 @@ def test_real_images(name):
     assert bgr is not None
     for code in [4, 6, 7, 40, 41, 44, 45, 0]:
         assert np.array_equal(both(bgr, code), cv2.cvtColor(bgr, code)), code
-    for code, fwd in [(54, 40), (55, 41), (56, 44), (57, 45)]:
+    for code, fwd in [(54, 40), (55, 41), (56, 44), (57, 45), (70, 66), (71, 67)]:
         x = cv2.cvtColor(bgr, fwd)
         assert np.array_equal(both(x, code), cv2.cvtColor(x, code)), code
     f = bgr.astype(np.float32) / 255
@@ -186,7 +186,7 @@ def test_constants_match_cv2():
         else:   # an upper-case alias of a cv2 name
             alias = [m for m in dir(cv2) if m.upper() == n.upper() and m.startswith("COLOR_")]
             assert alias and getattr(cv2, alias[0]) == getattr(segkit, n), n
-    assert checked >= 28
+    assert checked >= 32
 
 
 def test_bad_input(rng):
