@@ -4,8 +4,6 @@
 
 #include <float.h>
 
-#define FLT_EPSILON_F FLT_EPSILON
-
 void seg__cvt_hsv_from_u8_avx2(const void *src, void *dst, int n, const seg__cvt *c)
 {
     const uint8_t *s = src;
@@ -68,7 +66,7 @@ void seg__cvt_hsv_to_u8_avx2(const void *src, void *dst, int n, const seg__cvt *
             __m256 lt1 = _mm256_cmp_ps(sec, k1, _CMP_LT_OQ), lt2 = _mm256_cmp_ps(sec, k2, _CMP_LT_OQ);
             __m256 eq1 = _mm256_cmp_ps(sec, k1, _CMP_EQ_OQ), eq2 = _mm256_cmp_ps(sec, k2, _CMP_EQ_OQ);
             __m256 eq3 = _mm256_cmp_ps(sec, k3, _CMP_EQ_OQ), eq4 = _mm256_cmp_ps(sec, k4, _CMP_EQ_OQ);
-            __m256 gt4 = _mm256_cmp_ps(sec, k4, _CMP_GT_OQ), gt3 = _mm256_cmp_ps(sec, k3, _CMP_GT_OQ);
+            __m256 gt4 = _mm256_cmp_ps(sec, k4, _CMP_GT_OQ);
             /* b: <2 t1, 2 t3, 3|4 t0, >4 t2 */
             __m256 b = _mm256_blendv_ps(t0, t2, gt4);
             b = _mm256_blendv_ps(b, t3, eq2);
@@ -77,7 +75,6 @@ void seg__cvt_hsv_to_u8_avx2(const void *src, void *dst, int n, const seg__cvt *
             __m256 g = _mm256_blendv_ps(t1, t2, eq3);
             g = _mm256_blendv_ps(g, t0, _mm256_or_ps(eq1, eq2));
             g = _mm256_blendv_ps(g, t3, lt1);
-            (void)gt3;
             /* r: <1 t0, 1 t2, 2|3 t1, 4 t3, >4 t0 */
             __m256 r = _mm256_blendv_ps(t0, t3, eq4);
             r = _mm256_blendv_ps(r, t1, _mm256_or_ps(eq2, eq3));
@@ -102,7 +99,7 @@ void seg__cvt_hsv_from_f32_avx2(const void *src, void *dst, int n, const seg__cv
     const float *s = src;
     float *d = dst;
     int scn = c->scn, i = 0;
-    const __m256 eps = _mm256_set1_ps(FLT_EPSILON_F), k60 = _mm256_set1_ps(60.0f);
+    const __m256 eps = _mm256_set1_ps(FLT_EPSILON), k60 = _mm256_set1_ps(60.0f);
     const __m256 k360 = _mm256_set1_ps(360.0f), k120 = _mm256_set1_ps(120.0f);
     const __m256 k240 = _mm256_set1_ps(240.0f);
     const __m256 absmask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
