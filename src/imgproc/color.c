@@ -232,6 +232,21 @@ seg__cvt_row seg__cvt_kernel(int code, seg_type type, unsigned cpu)
     return NULL;
 }
 
+/* Rough cost of a kernel in 0.1 ns per pixel (SIMD kernels, one core), for the split. */
+static int64_t cost_per_pixel(kind k, seg_type t)
+{
+    int f = t == SEG_U8 ? 1 : 3;
+    switch (k) {
+    case K_REORDER: case K_FROM_GRAY: return 3 * f;
+    case K_GRAY: return 2 * f;
+    case K_HSV: return 7 * f;
+    case K_HSV_INV: return 11 * f;
+    case K_LAB: return t == SEG_U8 ? 10 : 100;
+    case K_LAB_INV: return t == SEG_U8 ? 40 : 50;
+    }
+    return 10;
+}
+
 typedef struct {
     const seg_image *src;
     seg_image *dst;
@@ -285,7 +300,11 @@ int seg_cvt_color(const seg_image *src, seg_image *dst, int code)
         if (!j.cvt.lab)
             return seg__fail(SEG_ENOMEM, "cvt_color: cannot allocate the Lab tables");
     }
-    int64_t min_rows = SEG_MAX(1, 16384 / src->width);
+    /* Pieces of at least ~0.5 ms of work: a light conversion of a small image runs on the
+     * calling thread, where a fork/join would cost more than it saves (and far more on a
+     * loaded machine, where a worker may wait a whole time slice to be scheduled). */
+    int64_t min_pixels = 5000000 / cost_per_pixel(ci->k, src->type);
+    int64_t min_rows = SEG_MAX(1, min_pixels / src->width);
     seg__parallel_for(src->height, seg__grain(src->height, min_rows), run_rows, &j);
     return SEG_OK;
 }
