@@ -7,7 +7,9 @@
 #include <string.h>
 
 /* What a code does; channel rules copy cvtColor's CvtHelper sets. */
-typedef enum { K_REORDER, K_GRAY, K_FROM_GRAY, K_HSV, K_HSV_INV, K_LAB, K_LAB_INV } kind;
+typedef enum {
+    K_REORDER, K_GRAY, K_FROM_GRAY, K_HSV, K_HSV_INV, K_LAB, K_LAB_INV, K_YCRCB, K_YCRCB_INV
+} kind;
 
 typedef struct {
     int code;
@@ -40,6 +42,10 @@ static const code_info CODES[] = {
     {SEG_COLOR_HSV2RGB, K_HSV_INV, 1u << 3, 3, 2, "HSV2RGB"},
     {SEG_COLOR_LAB2BGR, K_LAB_INV, 1u << 3, 3, 0, "LAB2BGR"},
     {SEG_COLOR_LAB2RGB, K_LAB_INV, 1u << 3, 3, 2, "LAB2RGB"},
+    {SEG_COLOR_BGR2YCRCB, K_YCRCB, S34, 3, 0, "BGR2YCrCb"},
+    {SEG_COLOR_RGB2YCRCB, K_YCRCB, S34, 3, 2, "RGB2YCrCb"},
+    {SEG_COLOR_YCRCB2BGR, K_YCRCB_INV, 1u << 3, 3, 0, "YCrCb2BGR"},
+    {SEG_COLOR_YCRCB2RGB, K_YCRCB_INV, 1u << 3, 3, 2, "YCrCb2RGB"},
     {SEG_COLOR_BGR2HSV_FULL, K_HSV, S34, 3, 0, "BGR2HSV_FULL"},
     {SEG_COLOR_RGB2HSV_FULL, K_HSV, S34, 3, 2, "RGB2HSV_FULL"},
     {SEG_COLOR_HSV2BGR_FULL, K_HSV_INV, 1u << 3, 3, 0, "HSV2BGR_FULL"},
@@ -222,6 +228,10 @@ seg__cvt_row seg__cvt_kernel(int code, seg_type type, unsigned cpu)
         if (type == SEG_F32)
             return avx2 ? seg__cvt_lab_from_f32_avx2 : seg__cvt_lab_from_f32;
         return NULL;
+    case K_YCRCB:
+        return seg__cvt_ycrcb_kernel(0, type);
+    case K_YCRCB_INV:
+        return seg__cvt_ycrcb_kernel(1, type);
     case K_LAB_INV:
         if (type == SEG_U8)
             return avx2 ? seg__cvt_lab_to_u8_avx2 : seg__cvt_lab_to_u8;
@@ -243,6 +253,7 @@ static int64_t cost_per_pixel(kind k, seg_type t)
     case K_HSV_INV: return 11 * f;
     case K_LAB: return t == SEG_U8 ? 10 : 100;
     case K_LAB_INV: return t == SEG_U8 ? 40 : 50;
+    case K_YCRCB: case K_YCRCB_INV: return 10;
     }
     return 10;
 }

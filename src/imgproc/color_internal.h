@@ -81,6 +81,9 @@ void seg__cvt_reorder_u8(const void *src, void *dst, int n, const seg__cvt *c);
 void seg__cvt_gray_from_f32(const void *src, void *dst, int n, const seg__cvt *c);
 void seg__cvt_from_gray_u8(const void *src, void *dst, int n, const seg__cvt *c);
 
+/* YCrCb (color_yuv.c): plain kernels only. */
+seg__cvt_row seg__cvt_ycrcb_kernel(int inverse, seg_type type);
+
 /* SIMD kernels: same contract, same bytes. */
 void seg__cvt_lab_from_u8_avx2(const void *src, void *dst, int n, const seg__cvt *c);
 void seg__cvt_lab_from_u8_avx512(const void *src, void *dst, int n, const seg__cvt *c);

@@ -12,14 +12,14 @@ static uint32_t rnd(void)
     return rng_state >> 8;
 }
 
-static const int CODES[] = {0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11,
-                            40, 41, 44, 45, 54, 55, 56, 57, 66, 67, 70, 71};
+static const int CODES[] = {0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 36, 37,
+                            38, 39, 40, 41, 44, 45, 54, 55, 56, 57, 66, 67, 70, 71};
 
 static int scn_of(int code, int alt)
 {
     if (code == 8 || code == 9)
         return 1;
-    if (code >= 54 && code != 66 && code != 67)
+    if ((code >= 54 && code != 66 && code != 67) || code == 38 || code == 39)
         return 3;
     return alt ? 4 : 3;
 }
@@ -64,7 +64,7 @@ static void test_simd_matches_plain(unsigned cpu)
                 }
                 seg__cvt cv = {scn_of(code, alt), dcn_of(code),
                                (code == 7 || code == 11 || (code >= 2 && code <= 5) ||
-                                (code >= 40 && code % 2 == 1)) ? 2 : 0,
+                                (code >= 36 && code % 2 == 1)) ? 2 : 0,
                                code >= 70 ? 255 : code >= 66 ? 256 : 180, lab};
                 for (int n = 1; n <= MAXN; n++) {
                     fill(src, (size_t)n * cv.scn, types[ti]);
