@@ -140,7 +140,7 @@ static void hsv2rgb_simd(float h, float s, float v, float *b, float *g, float *r
     float tab3 = v * fmaf(-s, 1.0f - h, 1.0f);
     float sec6 = pre * (1.0f / 6.0f);
     float sector = pre - truncf(sec6) * 6.0f;
-    *b = sector < 2 ? tab1 : sector == 2 ? tab3 : sector == 3 || sector == 4 ? tab0 : tab2;
+    *b = sector < 2 ? tab1 : sector == 2 ? tab3 : sector > 4 ? tab2 : tab0;
     *g = sector < 1 ? tab3 : sector == 1 || sector == 2 ? tab0 : sector == 3 ? tab2 : tab1;
     *r = sector < 1 ? tab0 : sector == 1 ? tab2 : sector == 2 || sector == 3 ? tab1
                                                 : sector == 4 ? tab3 : tab0;
@@ -156,7 +156,9 @@ static void hsv2rgb_native(float h, float s, float v, float *b, float *g, float 
     static const int sector_data[6][3] = {{1, 3, 0}, {1, 0, 2}, {3, 0, 1},
                                           {0, 2, 1}, {0, 1, 3}, {2, 1, 0}};
     h = fmodf(h, 6.0f);
-    int sector = (int)floorf(h);
+    float fl = floorf(h);
+    /* cvFloor of NaN/inf is INT_MIN on x86, sent to sector 0 below; no UB here. */
+    int sector = fl >= 0.0f && fl < 6.0f ? (int)fl : -1;
     h -= (float)sector;
     if ((unsigned)sector >= 6u) {
         sector = 0;

@@ -358,9 +358,10 @@ void seg__cvt_lab_to_u8(const void *src, void *dst, int n, const seg__cvt *c)
 
 /* ---- f32 kernels ---- */
 
+/* min(max(v, 0), 1) with the SIMD max/min semantics: NaN becomes 0 (never an index). */
 static float clip01(float v)
 {
-    return v < 0.0f ? 0.0f : v > 1.0f ? 1.0f : v;
+    return v > 0.0f ? (v < 1.0f ? v : 1.0f) : 0.0f;
 }
 
 void seg__cvt_lab_from_f32(const void *src, void *dst, int n, const seg__cvt *c)

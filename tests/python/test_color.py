@@ -153,6 +153,20 @@ def test_f32_out_of_range_inputs(rng):
     compare(both(img, 6), cv2.cvtColor(img, 6), np.float32)
 
 
+def test_f32_nan_and_inf_do_not_crash(rng):
+    img = rng.random((5, 37, 3), dtype=np.float32)
+    img[0, ::3] = np.nan
+    img[1, ::2] = np.inf
+    img[2, ::2] = -np.inf
+    for code in (6, 36, 38, 40, 44, 54, 56):
+        out = both(img, code)        # SIMD and plain agree, no crash
+        assert out.shape[:2] == img.shape[:2]
+    # Where cv2 is well defined (clipped Lab input), segkit agrees.
+    ok = np.isfinite(img).all(-1) | np.isinf(img).any(-1) & ~np.isnan(img).any(-1)
+    a, b = cv2.cvtColor(img, 44), segkit.cvt_color(img, 44)
+    assert np.array_equal(a[ok], b[ok])
+
+
 def test_result_does_not_depend_on_threads(rng):
     img = rng.integers(0, 256, (301, 123, 3), dtype=np.uint8)
     for code in (6, 40, 44, 56):
