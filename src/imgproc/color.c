@@ -72,27 +72,28 @@ static const code_info *find_code(int code)
 
 /* ---- reordering and alpha (RGB2RGB of OpenCV): dst = src[bidx], src[1], src[bidx^2]
  * (, src alpha or max) ---- */
+/* Constant strides in each branch let the compiler vectorize the u16/f32 loops. */
+#define REORDER_LOOP(SCN, DCN, T, ALPHA)                                                  \
+    for (int i = 0; i < n; i++, s += SCN, d += DCN) {                                     \
+        T t0 = s[bidx], t1 = s[1], t2 = s[bidx ^ 2];                                      \
+        d[0] = t0; d[1] = t1; d[2] = t2;                                                  \
+        if (DCN == 4)                                                                     \
+            d[DCN - 1] = ALPHA;                                                           \
+    }
 #define DEFINE_REORDER(NAME, T, MAXV)                                                     \
     static void NAME(const void *src, void *dst, int n, const seg__cvt *c)               \
     {                                                                                     \
         const T *s = src;                                                                 \
         T *d = dst;                                                                       \
         int scn = c->scn, dcn = c->dcn, bidx = c->bidx;                                   \
-        if (dcn == 3) {                                                                   \
-            for (int i = 0; i < n; i++, s += scn, d += 3) {                               \
-                T t0 = s[bidx], t1 = s[1], t2 = s[bidx ^ 2];                              \
-                d[0] = t0; d[1] = t1; d[2] = t2;                                          \
-            }                                                                             \
+        if (dcn == 3 && scn == 3) {                                                       \
+            REORDER_LOOP(3, 3, T, MAXV)                                                   \
+        } else if (dcn == 3) {                                                            \
+            REORDER_LOOP(4, 3, T, MAXV)                                                   \
         } else if (scn == 3) {                                                            \
-            for (int i = 0; i < n; i++, s += 3, d += 4) {                                 \
-                T t0 = s[bidx], t1 = s[1], t2 = s[bidx ^ 2];                              \
-                d[0] = t0; d[1] = t1; d[2] = t2; d[3] = MAXV;                             \
-            }                                                                             \
+            REORDER_LOOP(3, 4, T, MAXV)                                                   \
         } else {                                                                          \
-            for (int i = 0; i < n; i++, s += 4, d += 4) {                                 \
-                T t0 = s[bidx], t1 = s[1], t2 = s[bidx ^ 2], t3 = s[3];                   \
-                d[0] = t0; d[1] = t1; d[2] = t2; d[3] = t3;                               \
-            }                                                                             \
+            REORDER_LOOP(4, 4, T, s[3])                                                   \
         }                                                                                 \
     }
 DEFINE_REORDER(reorder_u8_plain, uint8_t, 255)
@@ -205,7 +206,8 @@ seg__cvt_row seg__cvt_kernel(int code, seg_type type, unsigned cpu)
         if (type == SEG_F32)
             return avx2 ? seg__cvt_gray_from_f32_avx2 : seg__cvt_gray_from_f32;
         if (type == SEG_U16)
-            return avx2 ? seg__cvt_gray_from_u16_avx2 : gray_from_u16;
+            return avx512 ? seg__cvt_gray_from_u16_avx512
+                          : avx2 ? seg__cvt_gray_from_u16_avx2 : gray_from_u16;
         return NULL;
     case K_HSV:
         if (type == SEG_U8)

@@ -102,6 +102,7 @@ void seg__cvt_lab_to_f32_avx2(const void *src, void *dst, int n, const seg__cvt 
 void seg__cvt_hsv_from_u8_avx512(const void *src, void *dst, int n, const seg__cvt *c);
 void seg__cvt_hsv_to_u8_avx512(const void *src, void *dst, int n, const seg__cvt *c);
 void seg__cvt_reorder_u8_avx512(const void *src, void *dst, int n, const seg__cvt *c);
+void seg__cvt_gray_from_u16_avx512(const void *src, void *dst, int n, const seg__cvt *c);
 
 /* Pick the kernel for a code/type at the current CPU level; NULL when unsupported.
  * Exposed so the C test can run the plain and the SIMD kernel side by side. */
