@@ -307,7 +307,9 @@ int seg_cvt_color(const seg_image *src, seg_image *dst, int code)
     if (rc)
         return rc;
     job j = {src, dst, seg__cvt_kernel(code, src->type, seg__cpu_active()),
-             {src->channels, ci->dcn, ci->bidx, hue_range(code), NULL}};
+             {src->channels, ci->dcn, ci->bidx, hue_range(code), NULL, 0}};
+    size_t out_bytes = (size_t)dst->height * dst->stride;
+    j.cvt.stream = out_bytes >= ((size_t)8 << 20); /* well past a core's cache share */
     if (ci->k == K_LAB || ci->k == K_LAB_INV) {
         j.cvt.lab = seg__lab_tables_get();
         if (!j.cvt.lab)

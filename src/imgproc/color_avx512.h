@@ -45,4 +45,34 @@ static inline void seg__store16_u8x3(uint8_t *d, __m512i c0, __m512i c1, __m512i
                                                                      _mm512_slli_epi32(c2, 16))));
 }
 
+/* One dword per pixel -> the 48 packed bytes in bytes 0..47 of the result. */
+static inline __m512i seg__pack48(__m512i v)
+{
+    const __m512i pack = _mm512_broadcast_i32x4(
+        _mm_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1));
+    const __m512i gather = _mm512_setr_epi32(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 0, 0, 0, 0);
+    return _mm512_permutexvar_epi32(gather, _mm512_shuffle_epi8(v, pack));
+}
+
+/* Four 48-byte blocks (64 pixels of 3 bytes) as three non-temporal 64-byte stores; d must
+ * be 64-byte aligned. The caller ends with _mm_sfence(). */
+static inline void seg__stream192(uint8_t *d, __m512i p0, __m512i p1, __m512i p2, __m512i p3)
+{
+    const __m512i i0 = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 16, 17, 18, 19);
+    const __m512i i1 = _mm512_setr_epi32(4, 5, 6, 7, 8, 9, 10, 11, 16, 17, 18, 19, 20, 21, 22, 23);
+    const __m512i i2 = _mm512_setr_epi32(8, 9, 10, 11, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27);
+    _mm512_stream_si512((void *)d, _mm512_permutex2var_epi32(p0, i0, p1));
+    _mm512_stream_si512((void *)(d + 64), _mm512_permutex2var_epi32(p1, i1, p2));
+    _mm512_stream_si512((void *)(d + 128), _mm512_permutex2var_epi32(p2, i2, p3));
+}
+
+/* Pixels (of 3 bytes) to skip before d + 3*k is 64-byte aligned (0..63). */
+static inline int seg__stream_head(const uint8_t *d)
+{
+    int k = 0;
+    while (((uintptr_t)(d + 3 * k) & 63) != 0)
+        k++;
+    return k;
+}
+
 #endif

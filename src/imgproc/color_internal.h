@@ -52,6 +52,7 @@ typedef struct seg__cvt {
     int bidx;       /* 0: blue first (BGR), 2: red first (RGB) */
     int hrange;     /* u8 hue range: 180; *_FULL: 256 to HSV, 255 back (cv2's choice) */
     const seg__lab_tables *lab;
+    int stream;     /* output too big to stay cached: kernels may use non-temporal stores */
 } seg__cvt;
 
 typedef void (*seg__cvt_row)(const void *src, void *dst, int n, const seg__cvt *c);

@@ -49,7 +49,7 @@ static void test_simd_matches_plain(unsigned cpu)
     const seg__lab_tables *lab = seg__lab_tables_get();
     CHECK(lab != NULL);
     static const seg_type types[3] = {SEG_U8, SEG_U16, SEG_F32};
-    enum { MAXN = 130 };
+    enum { MAXN = 300 };
     static uint8_t src[MAXN * 4 * 4], a[MAXN * 4 * 4 + 64], b[MAXN * 4 * 4 + 64];
     int compared = 0, differing = 0;
     for (size_t ci = 0; ci < sizeof CODES / sizeof CODES[0]; ci++)
@@ -65,8 +65,9 @@ static void test_simd_matches_plain(unsigned cpu)
                 seg__cvt cv = {scn_of(code, alt), dcn_of(code),
                                (code == 7 || code == 11 || (code >= 2 && code <= 5) ||
                                 (code >= 36 && code % 2 == 1)) ? 2 : 0,
-                               code >= 70 ? 255 : code >= 66 ? 256 : 180, lab};
+                               code >= 70 ? 255 : code >= 66 ? 256 : 180, lab, 0};
                 for (int n = 1; n <= MAXN; n++) {
+                    cv.stream = n & 1; /* both store paths (non-temporal for big images) */
                     fill(src, (size_t)n * cv.scn, types[ti]);
                     memset(a, 0xA5, sizeof a);
                     memset(b, 0xA5, sizeof b);

@@ -2,7 +2,7 @@
 
 u8 and u16: identical bytes. f32: within rtol=1e-5, atol=1e-5 (cv2's own SIMD and scalar
 paths differ by an ulp; see docs/color.md); the f32 Lab LUT is checked exactly.
-The 2^24-colour tests run the whole RGB cube (as a 4096x4096 image, in 512-row chunks)."""
+The 2^24-colour tests run the whole RGB cube (as a 4096x4096 image, in 1024-row chunks)."""
 import numpy as np
 import pytest
 import cv2
@@ -74,8 +74,9 @@ def all_colours(rows):
 
 @pytest.mark.parametrize("code", [6, 7, 36, 38, 40, 41, 44, 45, 54, 55, 56, 57, 66, 70])
 def test_all_2_24_colours_u8(code):
-    for r0 in range(0, 4096, 512):
-        img = all_colours((r0, r0 + 512))
+    # 1024-row chunks (12 MB): big enough for the non-temporal-store paths.
+    for r0 in range(0, 4096, 1024):
+        img = all_colours((r0, r0 + 1024))
         ref = cv2.cvtColor(img, code)
         got = both(img, code)
         assert np.array_equal(got, ref), "code %d differs in rows %d.." % (code, r0)
