@@ -83,7 +83,7 @@ def test_gaussian_sigma_only(rng, dtype):
     """ksize (0, 0): size from sigma (x3 for u8, x4 otherwise), sigma_y from sigma_x."""
     img = rand_image(rng, 97, 131, 1, dtype)
     for sx, sy in [(0.2, 0), (0.5, 0), (1, 0), (1.49, 0), (2.5, 0), (3, 0), (4.2, 1.1),
-                   (0.9, 6.0)]:
+                   (0.9, 6.0), (25, 0), (11, 30)]:
         want = cv2.GaussianBlur(img, (0, 0), sx, sigmaY=sy)
         got = segkit.gaussian_blur(img, (0, 0), sx, sigmaY=sy)
         assert_same(got, want, dtype)
@@ -186,7 +186,7 @@ def test_gaussian_views_dst_and_in_place(rng):
 
 
 BOX_KSIZES = [(1, 1), (2, 2), (3, 3), (5, 5), (4, 7), (1, 9), (8, 1), (16, 16), (17, 16),
-              (31, 31), (30, 3)]
+              (31, 31), (30, 3), (45, 2), (3, 40)]
 
 
 @pytest.mark.parametrize("dtype", [np.uint8, np.uint16, np.float32])
