@@ -7,9 +7,8 @@
 #include "segkit/common.h"
 #include "segkit/image.h"
 #include "segkit/runtime.h"
+#include "segkit/io.h"
+#include "segkit/color.h"
 #include "segkit/filter.h"
-
-
-
 
 #endif
