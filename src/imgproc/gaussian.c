@@ -7,10 +7,14 @@
  * to 8 (u8) or 16 (u16) fractional bits with error diffusion, rows are filtered exactly
  * in integers, and the column sum is rounded once: out = (sum + half) >> (2 * bits).
  * f32 filters with the float kernel (cv2's sepFilter2D), results within float rounding. */
-#include "gaussian_impl.h"
+#include "filter_internal.h"
 
 #include <math.h>
 #include <string.h>
+
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF /* the SIMD float kernels must give the same bits */
+#endif
 
 #define GAUSS_MAX_KSIZE 65535
 
@@ -78,16 +82,14 @@ static void kernel_bitexact(int n, double sigma, double *out)
     static const double t7[] = {0.03125, 0.109375, 0.21875, 0.28125, 0.21875, 0.109375, 0.03125};
     static const double t9[] = {4 / 256., 13 / 256., 30 / 256., 51 / 256., 60 / 256.,
                                 51 / 256., 30 / 256., 13 / 256., 4 / 256.};
-    if (sigma <= 0) {
-        const double *t = n == 1 ? NULL : n == 3 ? t3 : n == 5 ? t5 : n == 7 ? t7 : n == 9 ? t9 : NULL;
-        if (n == 1) {
-            out[0] = 1.0;
-            return;
-        }
-        if (t) {
-            memcpy(out, t, sizeof(double) * (size_t)n);
-            return;
-        }
+    if (sigma <= 0 && n == 1) {
+        out[0] = 1.0;
+        return;
+    }
+    const double *table = n == 3 ? t3 : n == 5 ? t5 : n == 7 ? t7 : n == 9 ? t9 : NULL;
+    if (sigma <= 0 && table) {
+        memcpy(out, table, sizeof(double) * (size_t)n);
+        return;
     }
     double sx = sigma > 0 ? sigma : fma((double)n, 0.15, 0.35); /* ((n-1)/2 - 1) 0.3 + 0.8 */
     double scale2x = -0.125 / (sx * sx);
@@ -144,6 +146,40 @@ int seg_gaussian_kernel(int ksize, double sigma, double *out)
 }
 
 /* ---- plain kernels (the oracle for the SIMD ones) ---- */
+
+/* Interior of a float row: kernel symmetric, h = k[r] s[0] + sum_i k[r-i] (s[-i] + s[i]). */
+static void gauss_h_f32_interior(const seg__sep *f, const float *restrict s,
+                                        float *restrict h)
+{
+    const float *k = f->kx;
+    int cn = f->cn, r = f->kw / 2;
+    int e0 = f->x0 * cn, e1 = f->x1 * cn;
+    /* Tap-outer loops so that the element loop is contiguous and vectorises. */
+    for (int e = e0; e < e1; e++)
+        h[e] = k[r] * s[e];
+    for (int i = 1; i <= r; i++) {
+        const float *a = s - i * cn, *b = s + i * cn;
+        float kk = k[r - i];
+        for (int e = e0; e < e1; e++)
+            h[e] = h[e] + kk * (a[e] + b[e]);
+    }
+}
+
+/* Column pass for float: same symmetric order. */
+static void gauss_v_f32(const seg__sep *f, const void *const *rows, float *restrict d)
+{
+    const float *k = f->ky;
+    int r = f->kh / 2, n = f->n;
+    const float *c = rows[r];
+    for (int e = 0; e < n; e++)
+        d[e] = k[r] * c[e];
+    for (int i = 1; i <= r; i++) {
+        const float *a = rows[r - i], *b = rows[r + i];
+        float kk = k[r - i];
+        for (int e = 0; e < n; e++)
+            d[e] = d[e] + kk * (a[e] + b[e]);
+    }
+}
 
 /* Border columns of a u8 row (those whose taps leave the row), through xmap. */
 void seg__gauss_h_u8_edges(const seg__sep *f, const uint8_t *s, uint16_t *h)

@@ -5,7 +5,11 @@
  * -32768 to fit int16, two rows at a time go through vpmaddwd with their two taps, and
  * the bias comes back as 32768 * 256 (the taps sum to 256): exact 32-bit sums, then
  * (sum + 2^15) >> 16 like cv2's ufixedpoint32 -> uint8 cast. */
-#include "gaussian_impl.h"
+#include "filter_internal.h"
+
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#endif
 
 #include <immintrin.h>
 
