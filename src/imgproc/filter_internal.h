@@ -66,6 +66,9 @@ void seg__gauss_v_u8_avx2(const seg__sep *f, const void *const *rows, const void
 void seg__gauss_h_u8_avx512(const seg__sep *f, const void *srow, void *hrow);
 void seg__gauss_v_u8_avx512(const seg__sep *f, const void *const *rows, const void *departed,
                             void *state, void *drow);
+void seg__gauss_h_u16_avx2(const seg__sep *f, const void *srow, void *hrow);
+void seg__gauss_v_u16_avx2(const seg__sep *f, const void *const *rows, const void *departed,
+                           void *state, void *drow);
 void seg__gauss_h_f32_edges(const seg__sep *f, const float *s, float *h);
 void seg__gauss_h_f32_avx2(const seg__sep *f, const void *srow, void *hrow);
 void seg__gauss_v_f32_avx2(const seg__sep *f, const void *const *rows, const void *departed,

@@ -7,7 +7,7 @@
  * to 8 (u8) or 16 (u16) fractional bits with error diffusion, rows are filtered exactly
  * in integers, and the column sum is rounded once: out = (sum + half) >> (2 * bits).
  * f32 filters with the float kernel (cv2's sepFilter2D), results within float rounding. */
-#include "filter_internal.h"
+#include "gaussian_u16.h"
 
 #include <math.h>
 #include <string.h>
@@ -230,39 +230,15 @@ void seg__gauss_v_u8(const seg__sep *f, const void *const *rows, const void *dep
     }
 }
 
-static void gauss_h_u16(const seg__sep *f, const void *srow, void *hrow)
+static void gauss_h_u16_plain(const seg__sep *f, const void *srow, void *hrow)
 {
-    const uint16_t *s = srow;
-    uint32_t *h = hrow;
-    const uint32_t *k = f->kx;
-    int cn = f->cn, w = f->n / cn;
-    for (int x = 0; x < w; x++) {
-        const int *m = f->xmap + x;
-        int inside = x >= f->x0 && x < f->x1;
-        for (int c = 0; c < cn; c++) {
-            uint64_t acc = 0; /* <= 65535 * 65536 */
-            for (int i = 0; i < f->kw; i++) {
-                int sx = inside ? x - f->rx + i : m[i];
-                if (sx >= 0)
-                    acc += (uint64_t)k[i] * s[sx * cn + c];
-            }
-            h[x * cn + c] = (uint32_t)acc;
-        }
-    }
+    gauss_h_u16(f, srow, hrow);
 }
 
-static void gauss_v_u16(const seg__sep *f, const void *const *rows, const void *departed,
-                        void *state, void *drow)
+static void gauss_v_u16_plain(const seg__sep *f, const void *const *rows, const void *departed,
+                              void *state, void *drow)
 {
-    const uint32_t *k = f->ky;
-    uint16_t *d = drow;
-    for (int e = 0; e < f->n; e++) {
-        uint64_t acc = 0;
-        for (int j = 0; j < f->kh; j++)
-            acc += (uint64_t)k[j] * ((const uint32_t *)rows[j])[e];
-        acc = (acc + ((uint64_t)1 << 31)) >> 32;
-        d[e] = (uint16_t)(acc > 65535 ? 65535 : acc);
-    }
+    gauss_v_u16(f, rows, state, drow);
 }
 
 void seg__gauss_h_f32_edges(const seg__sep *f, const float *s, float *h)
@@ -403,8 +379,13 @@ int seg_gaussian_blur(const seg_image *src, seg_image *dst, int ksize_w, int ksi
         seg__gauss_kernel_fixed(kdx, ksize_w, 16, kqx);
         seg__gauss_kernel_fixed(kdy, ksize_h, 16, kqy);
         f.hbytes = n * sizeof(uint32_t);
-        f.hline = gauss_h_u16;
-        f.vline = gauss_v_u16;
+        f.state_bytes = n * sizeof(uint64_t);
+        f.hline = gauss_h_u16_plain;
+        f.vline = gauss_v_u16_plain;
+        if (cpu & SEG_CPU_AVX2) {
+            f.hline = seg__gauss_h_u16_avx2;
+            f.vline = seg__gauss_v_u16_avx2;
+        }
         break;
     default:
         for (int i = 0; i < ksize_w; i++)

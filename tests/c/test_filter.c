@@ -23,6 +23,8 @@ static void fill(seg_image *img)
         for (size_t i = 0; i < n; i++) {
             if (img->type == SEG_U8)
                 row[i] = (uint8_t)rnd();
+            else if (img->type == SEG_U16)
+                ((uint16_t *)(void *)row)[i] = (uint16_t)rnd();
             else if (img->type == SEG_F32)
                 ((float *)(void *)row)[i] = (float)(rnd() % 100000) / 997.0f;
         }
@@ -109,11 +111,11 @@ static void gauss_u8_simd_vs_plain(void)
                 }
 }
 
-/* Public API with dispatch off and on: the whole u8/f32 Gaussian and u8 box paths. */
+/* Public API with dispatch off and on: every Gaussian and box path. */
 static void api_simd_vs_plain(void)
 {
-    static const seg_type types[] = {SEG_U8, SEG_F32};
-    for (int ti = 0; ti < 2; ti++)
+    static const seg_type types[] = {SEG_U8, SEG_U16, SEG_F32};
+    for (int ti = 0; ti < 3; ti++)
         for (int cn = 1; cn <= 4; cn += 2) {
             seg_image src = {0}, a = {0}, b = {0};
             seg_image_alloc(&src, 333, 129, cn, types[ti]);
