@@ -139,12 +139,13 @@ def test_gaussian_simd_equals_plain(rng):
     span many bands and vector blocks."""
     img = rand_image(rng, 301, 517, 3, np.uint8)
     f = img.astype(np.float32)
+    u16 = rand_image(rng, 301, 517, 3, np.uint16)
     cases = [((5, 5), 0), ((0, 0), 3), ((3, 21), 0), ((0, 0), 9.5)]
     try:
         res = {}
         for opt in (False, True):
             segkit.set_use_optimized(opt)
-            res[opt] = [segkit.gaussian_blur(a, ks, s) for a in (img, f) for ks, s in cases]
+            res[opt] = [segkit.gaussian_blur(a, ks, s) for a in (img, f, u16) for ks, s in cases]
     finally:
         segkit.set_use_optimized(True)
     for a, b in zip(res[False], res[True]):
