@@ -72,6 +72,9 @@ int seg__sep_run(seg__sep *f, const char *who)
     int w = src->width, h = src->height;
     seg_image copy = {0};
     int rc = SEG_OK;
+    if ((int64_t)w * src->channels + f->kw > INT32_MAX)
+        return seg__fail(SEG_EOVERFLOW, "%s: a row of %d x %d values is too long", who, w,
+                         src->channels);
     f->cn = src->channels;
     f->n = w * src->channels;
     f->x0 = f->rx;
