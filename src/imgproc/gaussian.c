@@ -201,19 +201,24 @@ void seg__gauss_h_u8_edges(const seg__sep *f, const uint8_t *s, uint16_t *h)
     }
 }
 
+/* Plain u8 rows and columns with the tap loop outside, so that even the plain build
+ * vectorises (SSE2); exact integer sums in any order. */
 void seg__gauss_h_u8(const seg__sep *f, const void *srow, void *hrow)
 {
     const uint8_t *s = srow;
     uint16_t *h = hrow;
     const uint32_t *k = f->kx;
-    int cn = f->cn;
+    int cn = f->cn, e0 = f->x0 * cn, e1 = f->x1 * cn;
     seg__gauss_h_u8_edges(f, s, h);
-    for (int e = f->x0 * cn; e < f->x1 * cn; e++) {
-        const uint8_t *p = s + e - f->rx * cn;
-        uint32_t acc = 0;
-        for (int i = 0; i < f->kw; i++)
-            acc += k[i] * p[i * cn];
-        h[e] = (uint16_t)acc;
+    const uint8_t *p = s - f->rx * cn;
+    uint16_t k0 = (uint16_t)k[0];
+    for (int e = e0; e < e1; e++)
+        h[e] = (uint16_t)(k0 * p[e]); /* every partial sum <= the total <= 65280 */
+    for (int i = 1; i < f->kw; i++) {
+        const uint8_t *q = p + i * cn;
+        uint16_t ki = (uint16_t)k[i];
+        for (int e = e0; e < e1; e++)
+            h[e] = (uint16_t)(h[e] + ki * q[e]);
     }
 }
 
@@ -221,13 +226,22 @@ void seg__gauss_v_u8(const seg__sep *f, const void *const *rows, const void *dep
                      void *state, void *drow)
 {
     const uint32_t *k = f->ky;
+    uint32_t *acc = state;
     uint8_t *d = drow;
-    for (int e = 0; e < f->n; e++) {
-        uint32_t acc = 0;
-        for (int j = 0; j < f->kh; j++)
-            acc += k[j] * ((const uint16_t *)rows[j])[e];
-        d[e] = (uint8_t)((acc + (1u << 15)) >> 16);
+    int n = f->n;
+    /* 16 x 16 -> 32-bit products, which SSE2 has (pmullw/pmulhuw); taps are <= 256. */
+    const uint16_t *r0 = rows[0];
+    uint16_t k0 = (uint16_t)k[0];
+    for (int e = 0; e < n; e++)
+        acc[e] = (uint32_t)k0 * r0[e] + (1u << 15);
+    for (int j = 1; j < f->kh; j++) {
+        const uint16_t *rj = rows[j];
+        uint16_t kj = (uint16_t)k[j];
+        for (int e = 0; e < n; e++)
+            acc[e] += (uint32_t)kj * rj[e];
     }
+    for (int e = 0; e < n; e++)
+        d[e] = (uint8_t)(acc[e] >> 16);
 }
 
 static void gauss_h_u16_plain(const seg__sep *f, const void *srow, void *hrow)
@@ -365,6 +379,7 @@ int seg_gaussian_blur(const seg_image *src, seg_image *dst, int ksize_w, int ksi
         seg__gauss_kernel_fixed(kdx, ksize_w, 8, kqx);
         seg__gauss_kernel_fixed(kdy, ksize_h, 8, kqy);
         f.hbytes = n * sizeof(uint16_t);
+        f.state_bytes = n * sizeof(uint32_t); /* the plain column pass's sums */
         f.hline = seg__gauss_h_u8;
         f.vline = seg__gauss_v_u8;
         if (cpu & SEG_CPU_AVX512) {

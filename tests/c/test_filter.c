@@ -91,8 +91,8 @@ static void gauss_u8_simd_vs_plain(void)
                     seg__gauss_kernel_fixed(kdy, kh, 8, qy);
                     size_t hb = (size_t)w * cn * 2;
                     int bd = borders[bi];
-                    CHECK_EQ_INT(run(&src, &a, kw, kh, bd, qx, qy, hb, 0, seg__gauss_h_u8,
-                                     seg__gauss_v_u8, NULL), SEG_OK);
+                    CHECK_EQ_INT(run(&src, &a, kw, kh, bd, qx, qy, hb, (size_t)w * cn * 4,
+                                     seg__gauss_h_u8, seg__gauss_v_u8, NULL), SEG_OK);
                     if (cpu & SEG_CPU_AVX2) {
                         CHECK_EQ_INT(run(&src, &b, kw, kh, bd, qx, qy, hb, 0, seg__gauss_h_u8_avx2,
                                          seg__gauss_v_u8_avx2, NULL), SEG_OK);
