@@ -264,3 +264,16 @@ def test_single_row_even_kernel_like_cv2(rng):
     row = rand_image(rng, 1, 20, 1, np.uint8)
     assert_same(segkit.gaussian_blur(row, (5, 4), 0), cv2.GaussianBlur(row, (5, 4), 0),
                 np.uint8)
+
+
+def test_output_shapes_like_cv2(rng):
+    """An H x W x 1 input gives H x W (as cv2 does); a given dst keeps its own shape."""
+    a = rand_image(rng, 9, 11, 1, np.uint8)[:, :, None]
+    for ours, theirs in [(segkit.gaussian_blur(a, (3, 3), 0), cv2.GaussianBlur(a, (3, 3), 0)),
+                         (segkit.blur(a, (3, 3)), cv2.blur(a, (3, 3))),
+                         (segkit.box_filter(a, -1, (3, 3)), cv2.boxFilter(a, -1, (3, 3)))]:
+        assert ours.shape == theirs.shape == (9, 11)
+        assert np.array_equal(ours, theirs)
+    d = np.empty_like(a)
+    assert segkit.gaussian_blur(a, (3, 3), 0, dst=d) is d and d.shape == (9, 11, 1)
+    assert np.array_equal(d[:, :, 0], cv2.GaussianBlur(a, (3, 3), 0))
