@@ -64,6 +64,37 @@ SEG_API const char *seg_model_node_op(const seg_model *model, int i);
 /* Number of weight values (elements of all initializers and Constant nodes). */
 SEG_API int64_t seg_model_num_parameters(const seg_model *model);
 
+/* A dense, row-major tensor. As an input it is a view of the caller's memory; as an
+ * output it owns its data (`owned` non-zero) and is released with seg_tensor_free. */
+typedef struct seg_tensor {
+    int elem_type; /* SEG_DT_* */
+    int ndim;
+    int64_t dims[SEG_MODEL_MAX_RANK];
+    void *data;
+    size_t nbytes;
+    int owned;
+} seg_tensor;
+
+/* sizeof(seg_tensor) and sizeof(seg_tensor_info), for bindings. */
+SEG_API size_t seg_tensor_struct_size(void);
+
+/* Run the model. inputs[i] feeds graph input i (seg_model_input order); n_inputs must
+ * equal seg_model_num_inputs. outputs[0..n_outputs) receive the graph outputs in order,
+ * each owning its data (free with seg_tensor_free); n_outputs must equal
+ * seg_model_num_outputs. peak_bytes (optional) receives the largest total size of
+ * activations alive at once during this run.
+ * Thread safety: several threads may run one model at once, each with its own inputs
+ * and outputs. Threads used inside: seg_set_num_threads().
+ * Errors: SEG_EINVAL (counts, types or static dims of the inputs differ from the
+ * model's), SEG_ESIZE (shapes that do not fit an operator), SEG_EUNSUPPORTED, SEG_ENOMEM;
+ * the message names the node ("model: node 12 'Conv_7' (Conv): ..."). On failure every
+ * output is left empty. */
+SEG_API int seg_model_run(const seg_model *model, const seg_tensor *inputs, int n_inputs,
+                          seg_tensor *outputs, int n_outputs, size_t *peak_bytes);
+
+/* Release an output tensor's data and reset it. Accepts NULL. */
+SEG_API void seg_tensor_free(seg_tensor *t);
+
 #ifdef __cplusplus
 }
 #endif

@@ -29,6 +29,19 @@ _n_nodes = fn("seg_model_num_nodes", [_P])
 _node_op = fn("seg_model_node_op", [_P, ctypes.c_int], ctypes.c_char_p)
 _n_params = fn("seg_model_num_parameters", [_P], ctypes.c_int64)
 
+
+class _Tensor(ctypes.Structure):
+    _fields_ = [("elem_type", ctypes.c_int), ("ndim", ctypes.c_int),
+                ("dims", ctypes.c_int64 * MAX_RANK), ("data", ctypes.c_void_p),
+                ("nbytes", ctypes.c_size_t), ("owned", ctypes.c_int)]
+
+
+if fn("seg_tensor_struct_size", [], ctypes.c_size_t)() != ctypes.sizeof(_Tensor):
+    raise ImportError("segkit: seg_tensor layout differs from this binding; rebuild")
+_run = fn("seg_model_run", [_P, ctypes.POINTER(_Tensor), ctypes.c_int, ctypes.POINTER(_Tensor),
+                            ctypes.c_int, ctypes.POINTER(ctypes.c_size_t)])
+_tfree = fn("seg_tensor_free", [ctypes.POINTER(_Tensor)], None)
+
 _DTYPES = {1: np.float32, 2: np.uint8, 3: np.int8, 4: np.uint16, 5: np.int16, 6: np.int32,
            7: np.int64, 9: np.bool_, 10: np.float16, 11: np.float64, 12: np.uint32,
            13: np.uint64}
@@ -88,6 +101,46 @@ class Model:
     @property
     def num_parameters(self):
         return _n_params(self._h)
+
+    def run(self, feeds, output_names=None):
+        """Run the network: feeds maps input names to numpy arrays (C-contiguous copies are
+        made only where needed); returns {output name: ndarray} for every output (or the
+        ones named). The peak activation memory of the run is kept in .peak_memory."""
+        codes = {np.dtype(v): k for k, v in _DTYPES.items()}
+        arrays, ins = [], (_Tensor * max(1, len(self.inputs)))()
+        unknown = set(feeds) - {t.name for t in self.inputs}
+        if unknown:
+            raise Error(-1, "model: no input named %s" % ", ".join(sorted(unknown)))
+        for i, info in enumerate(self.inputs):
+            if info.name not in feeds:
+                raise Error(-1, "model: input '%s' is not fed" % info.name)
+            a = np.ascontiguousarray(feeds[info.name])
+            if a.dtype not in codes or a.ndim > MAX_RANK:
+                raise Error(-1, "model: input '%s': unsupported dtype %s or rank %d"
+                            % (info.name, a.dtype, a.ndim))
+            arrays.append(a)
+            t = ins[i]
+            t.elem_type, t.ndim = codes[a.dtype], a.ndim
+            for d in range(a.ndim):
+                t.dims[d] = a.shape[d]
+            t.data, t.nbytes = a.ctypes.data, a.nbytes
+        outs = (_Tensor * max(1, len(self.outputs)))()
+        peak = ctypes.c_size_t()
+        check(_run(self._h, ins, len(self.inputs), outs, len(self.outputs), ctypes.byref(peak)))
+        self.peak_memory = peak.value
+        result = {}
+        try:
+            for info, t in zip(self.outputs, outs):
+                dt = np.dtype(_DTYPES[t.elem_type])
+                shape = tuple(t.dims[d] for d in range(t.ndim))
+                buf = (ctypes.c_uint8 * t.nbytes).from_address(t.data) if t.nbytes else b""
+                result[info.name] = np.frombuffer(buf, dt).reshape(shape).copy()
+        finally:
+            for t in outs:
+                _tfree(ctypes.byref(t))
+        if output_names is not None:
+            return {k: result[k] for k in output_names}
+        return result
 
     def close(self):
         if self._h:

@@ -1,4 +1,5 @@
 /* seg_model: loading (mmap + the ONNX reader + external data) and description. */
+#include "nn/graph.h"
 #include "nn/onnx.h"
 #include "internal.h"
 
@@ -18,6 +19,8 @@ struct seg_model {
     bool mapped;
     int n_inputs;     /* real inputs: graph inputs that are not initializers */
     const onnx_value_info **inputs;
+    nn_graph *graph;  /* the executable form; NULL when an operator is unsupported */
+    char *graph_error; /* why there is no graph: describing still works, running fails */
 };
 
 static bool is_initializer(const onnx_graph *g, const char *name)
@@ -94,6 +97,13 @@ static int finish(seg_model *md, const char *dir, seg_model **out)
         for (int i = 0; !rc && i < g->n_inputs; i++)
             if (!is_initializer(g, g->inputs[i].name))
                 md->inputs[md->n_inputs++] = &g->inputs[i];
+    }
+    if (!rc) {
+        rc = seg__nn_graph_build(md->onnx, &md->graph);
+        if (rc == SEG_EUNSUPPORTED) {
+            md->graph_error = strdup(seg_last_error());
+            rc = md->graph_error ? SEG_OK : seg__fail(SEG_ENOMEM, "model: out of memory");
+        }
     }
     if (rc) {
         seg_model_destroy(md);
@@ -182,6 +192,8 @@ void seg_model_destroy(seg_model *md)
 {
     if (!md)
         return;
+    seg__nn_graph_free(md->graph);
+    free(md->graph_error);
     seg__onnx_free(md->onnx);
     if (md->mapped)
         munmap(md->map, md->map_size);
@@ -272,4 +284,85 @@ int64_t seg_model_num_parameters(const seg_model *md)
                 n += nd->attrs[k].t->numel;
     }
     return n;
+}
+
+size_t seg_tensor_struct_size(void)
+{
+    return sizeof(seg_tensor);
+}
+
+void seg_tensor_free(seg_tensor *t)
+{
+    if (!t)
+        return;
+    if (t->owned)
+        seg__free(t->data);
+    memset(t, 0, sizeof *t);
+}
+
+int seg_model_run(const seg_model *md, const seg_tensor *inputs, int n_inputs,
+                  seg_tensor *outputs, int n_outputs, size_t *peak_bytes)
+{
+    seg__clear_error();
+    if (peak_bytes)
+        *peak_bytes = 0;
+    if (!md || (!inputs && n_inputs) || (!outputs && n_outputs))
+        return seg__fail(SEG_EINVAL, "model: NULL argument");
+    for (int i = 0; i < n_outputs; i++)
+        memset(&outputs[i], 0, sizeof outputs[i]);
+    const nn_graph *g = md->graph;
+    if (!g)
+        return seg__fail(SEG_EUNSUPPORTED, "%s", md->graph_error);
+    if (n_inputs != g->n_inputs || n_outputs != g->n_outputs)
+        return seg__fail(SEG_EINVAL, "model: expects %d inputs and %d outputs, got %d and %d",
+                         g->n_inputs, g->n_outputs, n_inputs, n_outputs);
+    nn_tensor *in = calloc((size_t)n_inputs + 1, sizeof *in);
+    nn_tensor *out = calloc((size_t)n_outputs + 1, sizeof *out);
+    int rc = in && out ? SEG_OK : seg__fail(SEG_ENOMEM, "model: out of memory");
+    for (int i = 0; !rc && i < n_inputs; i++) {
+        const seg_tensor *t = &inputs[i];
+        const onnx_value_info *v = md->inputs[i];
+        size_t es = seg__onnx_dtype_size(t->elem_type), need;
+        if (t->ndim < 0 || t->ndim > NN_MAX_RANK) {
+            rc = seg__fail(SEG_EINVAL, "model: input '%s' has rank %d", v->name, t->ndim);
+            break;
+        }
+        int64_t numel = seg__nn_numel(t->ndim, t->dims);
+        if (numel < 0 || !es || !seg__mul((size_t)numel, es, &need) || t->nbytes < need ||
+            (!t->data && need)) {
+            rc = seg__fail(SEG_EINVAL, "model: input '%s': data does not match its shape and type",
+                           v->name);
+            break;
+        }
+        if (v->elem_type && v->elem_type != t->elem_type) {
+            rc = seg__fail(SEG_EINVAL, "model: input '%s' must be %s, got %s", v->name,
+                           seg__onnx_dtype_name(v->elem_type), seg__onnx_dtype_name(t->elem_type));
+            break;
+        }
+        if (v->ndim >= 0 && v->ndim != t->ndim) {
+            rc = seg__fail(SEG_EINVAL, "model: input '%s' must have rank %d, got %d", v->name,
+                           v->ndim, t->ndim);
+            break;
+        }
+        for (int d = 0; d < v->ndim && !rc; d++)
+            if (v->dims[d] >= 0 && v->dims[d] != t->dims[d])
+                rc = seg__fail(SEG_EINVAL, "model: input '%s' dim %d must be %lld, got %lld",
+                               v->name, d, (long long)v->dims[d], (long long)t->dims[d]);
+        in[i] = (nn_tensor){.dtype = t->elem_type, .ndim = t->ndim, .numel = numel,
+                            .data = t->data, .bytes = need};
+        memcpy(in[i].dims, t->dims, sizeof(int64_t) * (size_t)t->ndim);
+    }
+    if (!rc)
+        rc = seg__nn_run(g, in, out, peak_bytes);
+    for (int i = 0; !rc && i < n_outputs; i++) {
+        outputs[i].elem_type = out[i].dtype;
+        outputs[i].ndim = out[i].ndim;
+        memcpy(outputs[i].dims, out[i].dims, sizeof(int64_t) * (size_t)out[i].ndim);
+        outputs[i].data = out[i].data;
+        outputs[i].nbytes = out[i].bytes;
+        outputs[i].owned = 1;
+    }
+    free(in);
+    free(out);
+    return rc;
 }
