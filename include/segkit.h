@@ -7,9 +7,9 @@
 #include "segkit/common.h"
 #include "segkit/image.h"
 #include "segkit/runtime.h"
+#include "segkit/io.h"
+#include "segkit/color.h"
+#include "segkit/filter.h"
 #include "segkit/model.h"
-
-
-
 
 #endif
