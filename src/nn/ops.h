@@ -8,6 +8,7 @@
 extern const nn_op seg__nn_elementwise_ops[];
 extern const nn_op seg__nn_shape_ops[];
 extern const nn_op seg__nn_conv_ops[];
+extern const nn_op seg__nn_conv_transpose_ops[];
 extern const nn_op seg__nn_pool_ops[];
 extern const nn_op seg__nn_resize_ops[];
 extern const nn_op seg__nn_reduce_ops[];

@@ -4,7 +4,7 @@
 #include <string.h>
 
 static const nn_op *const tables[] = {
-    seg__nn_elementwise_ops, seg__nn_shape_ops, seg__nn_conv_ops,
+    seg__nn_elementwise_ops, seg__nn_shape_ops, seg__nn_conv_ops, seg__nn_conv_transpose_ops,
     seg__nn_pool_ops,        seg__nn_resize_ops, seg__nn_reduce_ops,
 };
 
