@@ -23,5 +23,10 @@ int seg__nn_conv_ref(const nn_conv_params *p, const nn_tensor *in, const nn_tens
                      const nn_tensor *b, nn_tensor *out);
 /* Record a fusion decided by the graph optimiser. */
 void seg__nn_conv_fuse(nn_node *n, int act, float lo, float hi, bool add);
+/* Padding taken over from a removed Pad node: top, left, bottom, right. */
+void seg__nn_conv_extra_pads(nn_node *n, const int64_t *pads);
+/* What is fused already: the activation (NN_ACT_*) and whether a residual is. */
+int seg__nn_conv_act(const nn_node *n);
+bool seg__nn_conv_fused(const nn_node *n);
 
 #endif

@@ -5,6 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void account(nn_exec *x, size_t add)
+{
+    x->live_bytes += add;
+    if (x->live_bytes > x->peak_bytes)
+        x->peak_bytes = x->live_bytes;
+}
+
 void seg__nn_tensor_release(nn_tensor *t)
 {
     if (t->owned)
@@ -17,21 +24,73 @@ const nn_tensor *seg__nn_in(nn_exec *x, const nn_node *n, int k)
 {
     if (k < 0 || k >= n->n_in || n->in[k] < 0)
         return NULL;
-    return &x->vals[n->in[k]];
+    nn_tensor *t = &x->vals[n->in[k]];
+    if (t->blk && !n->op->blocked_ok && seg__nn_make_plain(x, t) != SEG_OK)
+        return NULL;
+    return t;
 }
 
-static void account(nn_exec *x, size_t add)
+int seg__nn_make_blocked(nn_exec *x, nn_tensor *t, int blk)
 {
-    x->live_bytes += add;
-    if (x->live_bytes > x->peak_bytes)
-        x->peak_bytes = x->live_bytes;
+    if (t->blk == blk || t->ndim != 4 || t->dtype != ONNX_FLOAT)
+        return t->blk == blk ? SEG_OK : seg__fail(SEG_EINTERNAL, "model: cannot block this tensor");
+    if (t->blk && seg__nn_make_plain(x, t))
+        return SEG_ENOMEM;
+    nn_tensor b = *t;
+    b.blk = blk;
+    b.bytes = seg__nn_blocked_bytes(t->dims, blk);
+    b.data = seg__malloc(b.bytes + 64);
+    if (!b.data)
+        return seg__fail(SEG_ENOMEM, "model: out of memory converting a layout");
+    b.owned = true;
+    seg__nn_reorder(t, &b);
+    if (t->owned) {
+        x->live_bytes -= t->bytes;
+        seg__free(t->data);
+    }
+    account(x, b.bytes);
+    *t = b;
+    return SEG_OK;
 }
+
+const nn_tensor *seg__nn_in_plain(nn_exec *x, const nn_node *n, int k)
+{
+    if (k < 0 || k >= n->n_in || n->in[k] < 0)
+        return NULL;
+    nn_tensor *t = &x->vals[n->in[k]];
+    if (t->blk && seg__nn_make_plain(x, t) != SEG_OK)
+        return NULL;
+    return t;
+}
+
+int seg__nn_make_plain(nn_exec *x, nn_tensor *t)
+{
+    if (!t->blk)
+        return SEG_OK;
+    nn_tensor p = *t;
+    p.blk = 0;
+    p.bytes = (size_t)t->numel * 4;
+    p.data = seg__malloc(p.bytes + 64);
+    if (!p.data)
+        return seg__fail(SEG_ENOMEM, "model: out of memory converting a layout");
+    p.owned = true;
+    seg__nn_reorder(t, &p);
+    if (t->owned) {
+        x->live_bytes -= t->bytes;
+        seg__free(t->data);
+    }
+    account(x, p.bytes);
+    *t = p;
+    return SEG_OK;
+}
+
 
 nn_tensor *seg__nn_out(nn_exec *x, const nn_node *n, int k, int32_t dtype, int ndim,
                        const int64_t *dims)
 {
     nn_tensor *t = k >= n->n_out || n->out[k] < 0 ? &x->sink : &x->vals[n->out[k]];
     seg__nn_tensor_release(t);
+    t->blk = 0;
     if (ndim > NN_MAX_RANK || ndim < 0) {
         seg__nn_fail(n, SEG_EUNSUPPORTED, "output rank %d is above %d", ndim, NN_MAX_RANK);
         return NULL;
@@ -58,6 +117,28 @@ nn_tensor *seg__nn_out(nn_exec *x, const nn_node *n, int k, int32_t dtype, int n
     return t;
 }
 
+nn_tensor *seg__nn_out_blk(nn_exec *x, const nn_node *n, int k, const int64_t *dims, int blk)
+{
+    nn_tensor *t = seg__nn_out(x, n, k, ONNX_FLOAT, 4, dims);
+    if (!t || !blk)
+        return t;
+    size_t bytes = seg__nn_blocked_bytes(dims, blk);
+    if (bytes != t->bytes) {
+        void *d = seg__malloc(bytes + 64);
+        if (!d) {
+            seg__nn_fail(n, SEG_ENOMEM, "out of memory for a %zu-byte output", bytes);
+            return NULL;
+        }
+        seg__free(t->data);
+        if (t != &x->sink)
+            x->live_bytes -= t->bytes, account(x, bytes);
+        t->data = d;
+        t->bytes = bytes;
+    }
+    t->blk = blk;
+    return t;
+}
+
 nn_tensor *seg__nn_out_view(nn_exec *x, const nn_node *n, int k, const nn_tensor *src, int ndim,
                             const int64_t *dims)
 {
@@ -77,7 +158,8 @@ nn_tensor *seg__nn_out_view(nn_exec *x, const nn_node *n, int k, const nn_tensor
         memcpy(t->dims, dims, sizeof(int64_t) * (size_t)ndim);
         return t;
     }
-    nn_tensor *t = seg__nn_out(x, n, k, src->dtype, ndim, dims);
+    nn_tensor *t = src->blk ? seg__nn_out_blk(x, n, k, dims, src->blk)
+                            : seg__nn_out(x, n, k, src->dtype, ndim, dims);
     if (t && src->bytes)
         memcpy(t->data, src->data, src->bytes);
     return t;
@@ -120,6 +202,8 @@ int seg__nn_run(const nn_graph *g, nn_tensor *inputs, nn_tensor *outputs, size_t
             }
         }
     }
+    for (int i = 0; !rc && i < g->n_outputs; i++)
+        rc = seg__nn_make_plain(&x, &x.vals[g->outputs[i]]);
     if (!rc) {
         for (int i = 0; i < g->n_outputs; i++) {
             nn_tensor *t = &x.vals[g->outputs[i]];

@@ -209,7 +209,7 @@ int seg__nn_graph_build(const onnx_model *m, nn_graph **out)
         g->outputs[g->n_outputs++] = id;
         g->is_output[id] = true;
     }
-    if ((rc = fold_constants(g)))
+    if ((rc = fold_constants(g)) || (rc = seg__nn_optimize(g)))
         goto done;
     for (int v = 0; v < g->n_values; v++)
         g->last_use[v] = -1;

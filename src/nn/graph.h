@@ -16,8 +16,10 @@ typedef struct nn_tensor {
     int64_t dims[NN_MAX_RANK];
     int64_t numel;
     void *data;    /* 64-byte aligned; NULL for an empty tensor */
-    size_t bytes;  /* numel * element size */
+    size_t bytes;  /* numel * element size (blocked: with the channel padding) */
     bool owned;    /* data belongs to this tensor (run-time buffers), not the graph */
+    int blk;       /* 0: plain row-major; 8 or 16: oneDNN's nChw8c / nChw16c (4-D f32,
+                      channels padded to a multiple of blk with zeros) */
 } nn_tensor;
 
 struct nn_exec;
@@ -30,6 +32,7 @@ typedef struct nn_op {
     /* Compute the node's outputs from its inputs (shapes are derived here). */
     int (*run)(struct nn_exec *x, struct nn_node *n);
     void (*destroy)(struct nn_node *n); /* release n->state */
+    bool blocked_ok; /* run() accepts blocked inputs (else the executor makes them plain) */
 } nn_op;
 
 typedef struct nn_node {
@@ -66,6 +69,8 @@ typedef struct nn_exec {
 
 int seg__nn_graph_build(const onnx_model *m, nn_graph **out);
 void seg__nn_graph_free(nn_graph *g);
+/* Fuse Pad/Add/Relu/Clip into convolutions (optimize.c). */
+int seg__nn_optimize(nn_graph *g);
 /* Run the graph: inputs are given in graph-input order; outputs are moved to out[]
  * (caller frees with seg__nn_tensor_release). */
 int seg__nn_run(const nn_graph *g, nn_tensor *inputs, nn_tensor *outputs, size_t *peak_bytes);
@@ -77,6 +82,22 @@ const nn_tensor *seg__nn_in(nn_exec *x, const nn_node *n, int k);
 /* Allocate output k with the given type and shape. */
 nn_tensor *seg__nn_out(nn_exec *x, const nn_node *n, int k, int32_t dtype, int ndim,
                        const int64_t *dims);
+/* Output k in blocked layout (blk 8/16) for a 4-D f32 shape. */
+nn_tensor *seg__nn_out_blk(nn_exec *x, const nn_node *n, int k, const int64_t *dims, int blk);
+/* Convert value t (in this run) to plain layout in place. */
+int seg__nn_make_plain(nn_exec *x, nn_tensor *t);
+/* Convert value t to blocked layout blk in place (4-D f32 only). */
+int seg__nn_make_blocked(nn_exec *x, nn_tensor *t, int blk);
+/* Input k of node n in plain layout (converted in place if needed). */
+const nn_tensor *seg__nn_in_plain(nn_exec *x, const nn_node *n, int k);
+/* Reorder between plain NCHW and nChw{blk}c (f32); the padded channels are zero. */
+void seg__nn_reorder(const nn_tensor *src, nn_tensor *dst);
+/* Bytes of a 4-D f32 tensor in blocked layout. */
+size_t seg__nn_blocked_bytes(const int64_t *dims, int blk);
+/* The block size segkit uses on this CPU (16 with AVX-512, else 8), or 0 when blocked
+ * layouts are off (plain path). */
+int seg__nn_block(void);
+
 /* Make output k an alias-free copy-less view of input tensor t (same bytes, new shape):
  * for Reshape/Squeeze/Identity. Moves t's buffer when this node is its last user. */
 nn_tensor *seg__nn_out_view(nn_exec *x, const nn_node *n, int k, const nn_tensor *t, int ndim,

@@ -3,6 +3,7 @@
  * convolution beside it is the test oracle and the path taken when
  * seg_set_use_optimized(0). */
 #include "nn/conv.h"
+#include "nn/dwconv.h"
 #include "nn/ops.h"
 
 #include <dnnl.h>
@@ -12,6 +13,7 @@
 
 typedef struct conv_prim {
     int64_t in_dims[4];       /* N, C, H, W this primitive was made for */
+    int src_blk, dst_blk;     /* layouts it was made for (0 = plain NCHW) */
     dnnl_primitive_t prim;
     dnnl_memory_t weights;    /* reordered to the primitive's preferred layout */
     dnnl_memory_desc_t src_md, dst_md, bias_md;
@@ -21,6 +23,9 @@ typedef struct conv_prim {
 
 typedef struct conv_state {
     nn_conv_params p;
+    float *dw_w, *dw_b; /* depthwise weights/bias packed for the blocked kernel */
+    int dw_blk;
+    int64_t extra_pads[4]; /* from a fused Pad node */
     conv_prim *prims; /* one per input shape seen */
 } conv_state;
 
@@ -118,12 +123,20 @@ static void destroy(nn_node *n)
         dnnl_memory_destroy(c->weights);
         free(c);
     }
+    seg__free(s->dw_w);
+    seg__free(s->dw_b);
     free(s);
     n->state = NULL;
 }
 
+static dnnl_format_tag_t tag_for(int blk)
+{
+    return blk == 16 ? dnnl_nChw16c : blk == 8 ? dnnl_nChw8c : dnnl_nchw;
+}
+
 static conv_prim *make_prim(const nn_node *n, const nn_conv_params *p, const nn_tensor *in,
-                            const nn_tensor *w, const nn_tensor *b, const int64_t *out_dims)
+                            const nn_tensor *w, const nn_tensor *b, const int64_t *out_dims,
+                            int dst_blk)
 {
     dnnl_engine_t eng = get_engine();
     if (!eng)
@@ -133,6 +146,8 @@ static conv_prim *make_prim(const nn_node *n, const nn_conv_params *p, const nn_
         return NULL;
     memcpy(c->in_dims, in->dims, sizeof c->in_dims);
     memcpy(c->out_dims, out_dims, sizeof c->out_dims);
+    c->src_blk = in->blk;
+    c->dst_blk = dst_blk;
     dnnl_dims_t src_d = {in->dims[0], in->dims[1], in->dims[2], in->dims[3]};
     dnnl_dims_t dst_d = {out_dims[0], out_dims[1], out_dims[2], out_dims[3]};
     int64_t g = p->group;
@@ -146,8 +161,8 @@ static conv_prim *make_prim(const nn_node *n, const nn_conv_params *p, const nn_
         dnnl_memory_desc_init_by_tag(&w_any, 4, wd, dnnl_f32, dnnl_format_tag_any);
         dnnl_memory_desc_init_by_tag(&w_user, 4, wd, dnnl_f32, dnnl_oihw);
     }
-    dnnl_memory_desc_init_by_tag(&c->src_md, 4, src_d, dnnl_f32, dnnl_nchw);
-    dnnl_memory_desc_init_by_tag(&c->dst_md, 4, dst_d, dnnl_f32, dnnl_nchw);
+    dnnl_memory_desc_init_by_tag(&c->src_md, 4, src_d, dnnl_f32, tag_for(in->blk));
+    dnnl_memory_desc_init_by_tag(&c->dst_md, 4, dst_d, dnnl_f32, tag_for(dst_blk));
     dnnl_dims_t bd = {p->out_c};
     dnnl_memory_desc_init_by_tag(&c->bias_md, 1, bd, dnnl_f32, dnnl_x);
     dnnl_dims_t strides = {p->sh, p->sw}, dil = {p->dh - 1, p->dw - 1};
@@ -211,6 +226,50 @@ static conv_prim *make_prim(const nn_node *n, const nn_conv_params *p, const nn_
     return c;
 }
 
+/* Depthwise with dilation: oneDNN 2.6 has no JIT kernel for it (its reference kernel
+ * is ~100x slower), so segkit runs its own on the blocked layout. */
+static bool use_own_dw(const nn_conv_params *p, const nn_tensor *in, int blk)
+{
+    return blk && in->blk == blk && p->group == in->dims[1] && p->in_c_per_group == 1 &&
+           p->out_c == p->group && (p->dh > 1 || p->dw > 1);
+}
+
+static int run_own_dw(nn_node *n, const nn_conv_params *p, const nn_tensor *in,
+                      const nn_tensor *w, const nn_tensor *b, nn_tensor *out, int blk)
+{
+    conv_state *s = n->state;
+    int64_t C = in->dims[1], cb = (C + blk - 1) / blk, taps = p->kh * p->kw;
+    pthread_mutex_lock(&n->lock);
+    if (!s->dw_w || s->dw_blk != blk) {
+        seg__free(s->dw_w);
+        seg__free(s->dw_b);
+        s->dw_w = seg__calloc((size_t)(cb * taps * blk), sizeof(float));
+        s->dw_b = seg__calloc((size_t)(cb * blk), sizeof(float));
+        if (s->dw_w && s->dw_b) {
+            const float *wf = w->data;
+            for (int64_t ch = 0; ch < C; ch++) {
+                for (int64_t t = 0; t < taps; t++)
+                    s->dw_w[((ch / blk) * taps + t) * blk + ch % blk] = wf[ch * taps + t];
+                s->dw_b[ch] = b ? ((const float *)b->data)[ch] : 0.0f;
+            }
+            s->dw_blk = blk;
+        }
+    }
+    pthread_mutex_unlock(&n->lock);
+    if (!s->dw_w || !s->dw_b)
+        return seg__nn_fail(n, SEG_ENOMEM, "out of memory packing weights");
+    seg_dw_ctx c = {in->data, s->dw_w, s->dw_b, out->data, in->dims[0] * cb, in->dims[2],
+                    in->dims[3], out->dims[2], out->dims[3], p->kh, p->kw, p->sh, p->sw, p->dh,
+                    p->dw, p->pt, p->pl, p->act, p->act_lo, p->act_hi, p->fuse_add};
+    c.cb = cb;
+    unsigned f = seg__cpu_active();
+    seg_range_fn fn = blk == 16 ? (f & SEG_CPU_AVX512 ? seg__nn_dw16_avx512 : seg__nn_dw16)
+                                : (f & SEG_CPU_AVX2 ? seg__nn_dw8_avx2 : seg__nn_dw8);
+    int64_t rows = in->dims[0] * cb * out->dims[2];
+    seg__parallel_for(rows, seg__grain(rows, 4), fn, &c);
+    return SEG_OK;
+}
+
 static int run_dnnl(const nn_node *n, conv_prim *c, const nn_tensor *in, const nn_tensor *b,
                     nn_tensor *out)
 {
@@ -254,6 +313,8 @@ static int run_conv(nn_exec *x, nn_node *n)
     p.act_lo = s->p.act_lo;
     p.act_hi = s->p.act_hi;
     p.fuse_add = s->p.fuse_add;
+    p.pt += s->extra_pads[0], p.pl += s->extra_pads[1];
+    p.pb += s->extra_pads[2], p.pr += s->extra_pads[3];
     if (in->ndim != 4 || in->dims[1] != p.in_c_per_group * p.group)
         return seg__nn_fail(n, SEG_ESIZE, "input has %lld channels, weights expect %lld",
                             in->ndim == 4 ? (long long)in->dims[1] : -1LL,
@@ -265,26 +326,48 @@ static int run_conv(nn_exec *x, nn_node *n)
         return rc;
     /* The fused residual: the sum post-op accumulates into dst, so dst starts as a copy
      * of the residual input (or takes over its buffer when this is its last use). */
+    bool plain = !seg_use_optimized();
+    if (plain && in->blk)
+        in = seg__nn_in_plain(x, n, 0);
+    int blk = plain ? 0 : seg__nn_block();
+    /* oneDNN's JIT kernels read plain NCHW only for the few-channel first layer; any
+     * other plain input is converted (in place, for every reader) to the blocked layout */
+    if (blk && !in->blk && in->dims[1] > 4) {
+        if (seg__nn_make_blocked(x, &x->vals[n->in[0]], blk))
+            return SEG_ENOMEM;
+        in = &x->vals[n->in[0]];
+    }
     nn_tensor *out;
     if (p.fuse_add) {
         const nn_tensor *res = seg__nn_in(x, n, 3);
         if (!res || res->ndim != 4 || memcmp(res->dims, od, sizeof od) != 0)
             return seg__nn_fail(n, SEG_ESIZE, "fused residual does not match the output");
-        out = seg__nn_out_view(x, n, 0, res, 4, od);
+        if (res->blk == blk) {
+            out = seg__nn_out_view(x, n, 0, res, 4, od);
+        } else {
+            if (res->blk)
+                res = seg__nn_in_plain(x, n, 3);
+            out = seg__nn_out_blk(x, n, 0, od, blk);
+            if (out && res)
+                seg__nn_reorder(res, out);
+        }
     } else {
-        out = seg__nn_out(x, n, 0, ONNX_FLOAT, 4, od);
+        out = seg__nn_out_blk(x, n, 0, od, blk);
     }
-    if (!out)
+    if (!out || !in)
         return SEG_ENOMEM;
     if (!out->numel)
         return SEG_OK;
-    if (!seg_use_optimized())
+    if (plain)
         return seg__nn_conv_ref(&p, in, w, b, out);
+    if (use_own_dw(&p, in, blk))
+        return run_own_dw(n, &p, in, w, b, out, blk);
     pthread_mutex_lock(&n->lock);
     conv_prim *c = s->prims;
-    while (c && memcmp(c->in_dims, in->dims, sizeof c->in_dims) != 0)
+    while (c && (memcmp(c->in_dims, in->dims, sizeof c->in_dims) != 0 || c->src_blk != in->blk ||
+                 c->dst_blk != blk))
         c = c->next;
-    if (!c && (c = make_prim(n, &p, in, w, b, od))) {
+    if (!c && (c = make_prim(n, &p, in, w, b, od, blk))) {
         c->next = s->prims;
         s->prims = c;
     }
@@ -303,7 +386,24 @@ void seg__nn_conv_fuse(nn_node *n, int act, float lo, float hi, bool add)
     s->p.fuse_add = add;
 }
 
+void seg__nn_conv_extra_pads(nn_node *n, const int64_t *pads)
+{
+    conv_state *s = n->state;
+    for (int i = 0; i < 4; i++)
+        s->extra_pads[i] += pads[i];
+}
+
+int seg__nn_conv_act(const nn_node *n)
+{
+    return ((const conv_state *)n->state)->p.act;
+}
+
+bool seg__nn_conv_fused(const nn_node *n)
+{
+    return ((const conv_state *)n->state)->p.fuse_add;
+}
+
 const nn_op seg__nn_conv_ops[] = {
-    {"Conv", prepare, run_conv, destroy},
-    {NULL, NULL, NULL, NULL},
+    {"Conv", prepare, run_conv, destroy, true},
+    {NULL, NULL, NULL, NULL, false},
 };

@@ -109,6 +109,6 @@ static int run_conv_transpose(nn_exec *x, nn_node *n)
 }
 
 const nn_op seg__nn_conv_transpose_ops[] = {
-    {"ConvTranspose", NULL, run_conv_transpose, NULL},
-    {NULL, NULL, NULL, NULL},
+    {"ConvTranspose", NULL, run_conv_transpose, NULL, false},
+    {NULL, NULL, NULL, NULL, false},
 };

@@ -166,11 +166,33 @@ static void bin_rows(void *vc, int64_t r0, int64_t r1)
     }
 }
 
+static void flat_range(void *vc, int64_t b0, int64_t e0)
+{
+    bin_ctx *c = vc;
+    const float *a = c->a->data, *b = c->b->data;
+    float *o = c->o->data;
+    for (int64_t j = b0; j < e0; j++)
+        o[j] = fop(c->op, a[j], b[j]);
+}
+
 static int run_binary(nn_exec *x, nn_node *n, int op)
 {
     const nn_tensor *a = seg__nn_in(x, n, 0), *b = seg__nn_in(x, n, 1);
     if (!a || !b)
         return seg__nn_fail(n, SEG_EFORMAT, "needs two inputs");
+    if (a->blk && a->blk == b->blk && op <= B_MIN && a->ndim == b->ndim &&
+        memcmp(a->dims, b->dims, sizeof(int64_t) * (size_t)a->ndim) == 0) {
+        /* same shape, same blocked layout: element-wise over the padded buffers */
+        nn_tensor *o = seg__nn_out_blk(x, n, 0, a->dims, a->blk);
+        if (!o)
+            return SEG_ENOMEM;
+        bin_ctx c = {.op = op, .a = a, .b = b, .o = o};
+        int64_t count = (int64_t)(o->bytes / sizeof(float));
+        seg__parallel_for(count, seg__grain(count, 32768), flat_range, &c);
+        return SEG_OK;
+    }
+    if ((a->blk && !(a = seg__nn_in_plain(x, n, 0))) || (b->blk && !(b = seg__nn_in_plain(x, n, 1))))
+        return SEG_ENOMEM;
     bool logic = op >= B_EQ;
     if (a->dtype != b->dtype)
         return seg__nn_fail(n, SEG_EFORMAT, "input types differ (%s vs %s)",
@@ -325,12 +347,16 @@ static int run_unary_p(nn_exec *x, nn_node *n, int op, float p0, float p1)
     if (a->dtype != ONNX_FLOAT)
         return seg__nn_fail(n, SEG_EUNSUPPORTED, "type %s is not supported",
                             seg__onnx_dtype_name(a->dtype));
+    if (a->blk && (op == U_NOT || op == U_RECIP || op == U_LOG || op == U_SIGMOID ||
+                   op == U_HSIGMOID || op == U_EXP || op == U_COS) && !(a = seg__nn_in_plain(x, n, 0)))
+        return SEG_ENOMEM; /* f(0) != 0: keep the channel padding out of it */
     /* In place when this node is the last reader of its input. */
     nn_tensor *o = seg__nn_out_view(x, n, 0, a, a->ndim, a->dims);
     if (!o)
         return SEG_ENOMEM;
     un_ctx c = {op, o->data, o->data, p0, p1};
-    seg__parallel_for(o->numel, seg__grain(o->numel, 32768), un_range, &c);
+    int64_t count = (int64_t)(o->bytes / sizeof(float)); /* blocked: the padding too */
+    seg__parallel_for(count, seg__grain(count, 32768), un_range, &c);
     return SEG_OK;
 }
 
@@ -419,21 +445,21 @@ static int run_cast(nn_exec *x, nn_node *n)
 }
 
 const nn_op seg__nn_elementwise_ops[] = {
-    {"Add", NULL, run_add, NULL}, {"Sub", NULL, run_sub, NULL}, {"Mul", NULL, run_mul, NULL},
-    {"Div", NULL, run_div, NULL}, {"Pow", NULL, run_pow, NULL}, {"Mod", NULL, run_mod, NULL},
-    {"Max", NULL, run_max, NULL}, {"Min", NULL, run_min, NULL}, {"Sum", NULL, run_sum, NULL},
-    {"Equal", NULL, run_eq, NULL}, {"Greater", NULL, run_gt, NULL}, {"Less", NULL, run_lt, NULL},
-    {"GreaterOrEqual", NULL, run_ge, NULL}, {"LessOrEqual", NULL, run_le, NULL},
-    {"And", NULL, run_and, NULL}, {"Or", NULL, run_or, NULL}, {"Xor", NULL, run_xor, NULL},
-    {"Not", NULL, run_not, NULL},
-    {"Relu", NULL, run_relu, NULL}, {"Sigmoid", NULL, run_sigmoid, NULL},
-    {"Tanh", NULL, run_tanh, NULL}, {"Exp", NULL, run_exp, NULL}, {"Log", NULL, run_log, NULL},
-    {"Sqrt", NULL, run_sqrt, NULL}, {"Neg", NULL, run_neg, NULL}, {"Abs", NULL, run_abs, NULL},
-    {"Floor", NULL, run_floor, NULL}, {"Ceil", NULL, run_ceil, NULL},
-    {"Round", NULL, run_round, NULL}, {"Reciprocal", NULL, run_recip, NULL},
-    {"Erf", NULL, run_erf, NULL}, {"Sin", NULL, run_sin, NULL}, {"Cos", NULL, run_cos, NULL},
-    {"HardSigmoid", NULL, run_hsigmoid, NULL}, {"HardSwish", NULL, run_hswish, NULL},
-    {"LeakyRelu", NULL, run_leaky, NULL}, {"Clip", NULL, run_clip, NULL},
-    {"Cast", NULL, run_cast, NULL},
-    {NULL, NULL, NULL, NULL},
+    {"Add", NULL, run_add, NULL, true}, {"Sub", NULL, run_sub, NULL, true}, {"Mul", NULL, run_mul, NULL, true},
+    {"Div", NULL, run_div, NULL, true}, {"Pow", NULL, run_pow, NULL, false}, {"Mod", NULL, run_mod, NULL, false},
+    {"Max", NULL, run_max, NULL, false}, {"Min", NULL, run_min, NULL, false}, {"Sum", NULL, run_sum, NULL, false},
+    {"Equal", NULL, run_eq, NULL, false}, {"Greater", NULL, run_gt, NULL, false}, {"Less", NULL, run_lt, NULL, false},
+    {"GreaterOrEqual", NULL, run_ge, NULL, false}, {"LessOrEqual", NULL, run_le, NULL, false},
+    {"And", NULL, run_and, NULL, false}, {"Or", NULL, run_or, NULL, false}, {"Xor", NULL, run_xor, NULL, false},
+    {"Not", NULL, run_not, NULL, false},
+    {"Relu", NULL, run_relu, NULL, true}, {"Sigmoid", NULL, run_sigmoid, NULL, true},
+    {"Tanh", NULL, run_tanh, NULL, true}, {"Exp", NULL, run_exp, NULL, true}, {"Log", NULL, run_log, NULL, false},
+    {"Sqrt", NULL, run_sqrt, NULL, false}, {"Neg", NULL, run_neg, NULL, true}, {"Abs", NULL, run_abs, NULL, true},
+    {"Floor", NULL, run_floor, NULL, false}, {"Ceil", NULL, run_ceil, NULL, false},
+    {"Round", NULL, run_round, NULL, false}, {"Reciprocal", NULL, run_recip, NULL, false},
+    {"Erf", NULL, run_erf, NULL, false}, {"Sin", NULL, run_sin, NULL, false}, {"Cos", NULL, run_cos, NULL, false},
+    {"HardSigmoid", NULL, run_hsigmoid, NULL, true}, {"HardSwish", NULL, run_hswish, NULL, true},
+    {"LeakyRelu", NULL, run_leaky, NULL, true}, {"Clip", NULL, run_clip, NULL, true},
+    {"Cast", NULL, run_cast, NULL, false},
+    {NULL, NULL, NULL, NULL, false},
 };

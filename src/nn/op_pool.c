@@ -124,7 +124,7 @@ static int run_gavgpool(nn_exec *x, nn_node *n) { return run_pool(x, n, true, tr
 static int run_gmaxpool(nn_exec *x, nn_node *n) { return run_pool(x, n, false, true); }
 
 const nn_op seg__nn_pool_ops[] = {
-    {"MaxPool", NULL, run_maxpool, NULL}, {"AveragePool", NULL, run_avgpool, NULL},
-    {"GlobalAveragePool", NULL, run_gavgpool, NULL}, {"GlobalMaxPool", NULL, run_gmaxpool, NULL},
-    {NULL, NULL, NULL, NULL},
+    {"MaxPool", NULL, run_maxpool, NULL, false}, {"AveragePool", NULL, run_avgpool, NULL, false},
+    {"GlobalAveragePool", NULL, run_gavgpool, NULL, false}, {"GlobalMaxPool", NULL, run_gmaxpool, NULL, false},
+    {NULL, NULL, NULL, NULL, false},
 };

@@ -304,11 +304,11 @@ static int run_gemm(nn_exec *x, nn_node *n)
 }
 
 const nn_op seg__nn_reduce_ops[] = {
-    {"Softmax", NULL, run_softmax, NULL}, {"LogSoftmax", NULL, run_logsoftmax, NULL},
-    {"ArgMax", NULL, run_argmax, NULL}, {"ArgMin", NULL, run_argmin, NULL},
-    {"ReduceMean", NULL, run_rmean, NULL}, {"ReduceSum", NULL, run_rsum, NULL},
-    {"ReduceMax", NULL, run_rmax, NULL}, {"ReduceMin", NULL, run_rmin, NULL},
-    {"BatchNormalization", NULL, run_batchnorm, NULL}, {"MatMul", NULL, run_matmul, NULL},
-    {"Gemm", NULL, run_gemm, NULL},
-    {NULL, NULL, NULL, NULL},
+    {"Softmax", NULL, run_softmax, NULL, false}, {"LogSoftmax", NULL, run_logsoftmax, NULL, false},
+    {"ArgMax", NULL, run_argmax, NULL, false}, {"ArgMin", NULL, run_argmin, NULL, false},
+    {"ReduceMean", NULL, run_rmean, NULL, false}, {"ReduceSum", NULL, run_rsum, NULL, false},
+    {"ReduceMax", NULL, run_rmax, NULL, false}, {"ReduceMin", NULL, run_rmin, NULL, false},
+    {"BatchNormalization", NULL, run_batchnorm, NULL, false}, {"MatMul", NULL, run_matmul, NULL, false},
+    {"Gemm", NULL, run_gemm, NULL, false},
+    {NULL, NULL, NULL, NULL, false},
 };

@@ -274,6 +274,6 @@ static int run_upsample(nn_exec *x, nn_node *n)
 }
 
 const nn_op seg__nn_resize_ops[] = {
-    {"Resize", NULL, run_resize, NULL}, {"Upsample", NULL, run_upsample, NULL},
-    {NULL, NULL, NULL, NULL},
+    {"Resize", NULL, run_resize, NULL, false}, {"Upsample", NULL, run_upsample, NULL, false},
+    {NULL, NULL, NULL, NULL, false},
 };

@@ -234,8 +234,49 @@ static int run_transpose(nn_exec *x, nn_node *n)
     return SEG_OK;
 }
 
+/* Concat of blocked tensors along channels, each a whole number of blocks: per image,
+ * the blocks of each input follow each other. */
+static bool concat_blocked(nn_exec *x, nn_node *n, int *rc)
+{
+    const nn_tensor *a = seg__nn_in(x, n, 0);
+    int blk = a ? a->blk : 0;
+    if (!blk || a->ndim != 4 || norm_axis(seg__nn_attr_int(n, "axis", 0), 4) != 1)
+        return false;
+    int64_t dims[4] = {a->dims[0], 0, a->dims[2], a->dims[3]};
+    for (int k = 0; k < n->n_in; k++) {
+        const nn_tensor *t = seg__nn_in(x, n, k);
+        if (!t || t->blk != blk || t->ndim != 4 || t->dims[1] % blk || t->dims[0] != a->dims[0] ||
+            t->dims[2] != a->dims[2] || t->dims[3] != a->dims[3])
+            return false;
+        dims[1] += t->dims[1];
+    }
+    nn_tensor *o = seg__nn_out_blk(x, n, 0, dims, blk);
+    if (!o) {
+        *rc = SEG_ENOMEM;
+        return true;
+    }
+    size_t plane = (size_t)(dims[2] * dims[3]) * sizeof(float), off = 0;
+    size_t per_n = (size_t)dims[1] * plane;
+    for (int k = 0; k < n->n_in; k++) {
+        const nn_tensor *t = seg__nn_in(x, n, k);
+        size_t chunk = (size_t)t->dims[1] * plane;
+        for (int64_t b = 0; b < dims[0]; b++)
+            memcpy((uint8_t *)o->data + (size_t)b * per_n + off,
+                   (const uint8_t *)t->data + (size_t)b * chunk, chunk);
+        off += chunk;
+    }
+    *rc = SEG_OK;
+    return true;
+}
+
 static int run_concat(nn_exec *x, nn_node *n)
 {
+    int brc;
+    if (concat_blocked(x, n, &brc))
+        return brc;
+    for (int k = 0; k < n->n_in; k++)
+        if (n->in[k] >= 0 && !seg__nn_in_plain(x, n, k))
+            return SEG_ENOMEM;
     const nn_tensor *a = seg__nn_in(x, n, 0);
     if (!a)
         return seg__nn_fail(n, SEG_EFORMAT, "no inputs");
@@ -680,14 +721,14 @@ static int run_range(nn_exec *x, nn_node *n)
 }
 
 const nn_op seg__nn_shape_ops[] = {
-    {"Shape", NULL, run_shape, NULL}, {"Identity", NULL, run_identity, NULL},
-    {"Dropout", NULL, run_identity, NULL}, {"Reshape", NULL, run_reshape, NULL},
-    {"Flatten", NULL, run_flatten, NULL}, {"Squeeze", NULL, run_squeeze, NULL},
-    {"Unsqueeze", NULL, run_unsqueeze, NULL}, {"Transpose", NULL, run_transpose, NULL},
-    {"Concat", NULL, run_concat, NULL}, {"Slice", NULL, run_slice, NULL},
-    {"Gather", NULL, run_gather, NULL}, {"Split", NULL, run_split, NULL},
-    {"Expand", NULL, run_expand, NULL}, {"Constant", NULL, run_constant, NULL},
-    {"ConstantOfShape", NULL, run_constant_of_shape, NULL}, {"Pad", NULL, run_pad, NULL},
-    {"Range", NULL, run_range, NULL},
-    {NULL, NULL, NULL, NULL},
+    {"Shape", NULL, run_shape, NULL, false}, {"Identity", NULL, run_identity, NULL, false},
+    {"Dropout", NULL, run_identity, NULL, false}, {"Reshape", NULL, run_reshape, NULL, false},
+    {"Flatten", NULL, run_flatten, NULL, false}, {"Squeeze", NULL, run_squeeze, NULL, false},
+    {"Unsqueeze", NULL, run_unsqueeze, NULL, false}, {"Transpose", NULL, run_transpose, NULL, false},
+    {"Concat", NULL, run_concat, NULL, true}, {"Slice", NULL, run_slice, NULL, false},
+    {"Gather", NULL, run_gather, NULL, false}, {"Split", NULL, run_split, NULL, false},
+    {"Expand", NULL, run_expand, NULL, false}, {"Constant", NULL, run_constant, NULL, false},
+    {"ConstantOfShape", NULL, run_constant_of_shape, NULL, false}, {"Pad", NULL, run_pad, NULL, false},
+    {"Range", NULL, run_range, NULL, false},
+    {NULL, NULL, NULL, NULL, false},
 };
