@@ -11,5 +11,6 @@
 #include "segkit/color.h"
 #include "segkit/filter.h"
 #include "segkit/model.h"
+#include "segkit/semantic.h"
 
 #endif
