@@ -92,6 +92,13 @@ SEG_API size_t seg_tensor_struct_size(void);
 SEG_API int seg_model_run(const seg_model *model, const seg_tensor *inputs, int n_inputs,
                           seg_tensor *outputs, int n_outputs, size_t *peak_bytes);
 
+/* NumPy .npy files (format 1.0-3.0, C order, little-endian numeric types): read into a
+ * tensor owning its data (seg_tensor_free), or write one (atomically: temporary file,
+ * then rename). Errors: SEG_EIO, SEG_EFORMAT (the header named), SEG_EUNSUPPORTED
+ * (Fortran order, big-endian, object or string arrays), SEG_ELIMIT (over 2^34 bytes). */
+SEG_API int seg_tensor_read_npy(const char *path, seg_tensor *out);
+SEG_API int seg_tensor_write_npy(const char *path, const seg_tensor *t);
+
 /* Release an output tensor's data and reset it. Accepts NULL. */
 SEG_API void seg_tensor_free(seg_tensor *t);
 
