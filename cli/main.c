@@ -322,6 +322,15 @@ int cli_run(const seg_cli_command *c, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* libgomp (segkit's and oneDNN's threads) spins while waiting unless told otherwise,
+     * which starves other threads on a shared machine; it reads OMP_WAIT_POLICY only
+     * when it is loaded, before main, so set it and start again (once). */
+    if (!getenv("OMP_WAIT_POLICY") && !getenv("SEGKIT_REEXEC")) {
+        setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+        setenv("SEGKIT_REEXEC", "1", 1);
+        execv("/proc/self/exe", argv);
+        /* not fatal: go on with the default policy */
+    }
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {
         print_help();

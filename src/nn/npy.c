@@ -1,6 +1,7 @@
 /* NumPy's .npy format for tensors: a magic string, a version, a Python-literal header
  * dict {'descr', 'fortran_order', 'shape'}, then the raw C-order data. */
 #include "internal.h"
+#include "nn/npy.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -93,6 +94,14 @@ int seg_tensor_read_npy(const char *path, seg_tensor *t)
     FILE *fp = fopen(path, "rb");
     if (!fp)
         return seg__fail(SEG_EIO, "npy %s: %s", path, strerror(errno));
+    int rc = seg__npy_read_stream(fp, path, t);
+    fclose(fp);
+    return rc;
+}
+
+int seg__npy_read_stream(FILE *fp, const char *path, seg_tensor *t)
+{
+    memset(t, 0, sizeof *t);
     unsigned char pre[12];
     int rc = SEG_OK;
     char *h = NULL;
@@ -123,6 +132,15 @@ int seg_tensor_read_npy(const char *path, seg_tensor *t)
             rc = seg__fail(SEG_ELIMIT, "npy %s: too large", path);
     if (!rc && (!seg__mul(total, esize, &t->nbytes) || t->nbytes > ((size_t)1 << 34)))
         rc = seg__fail(SEG_ELIMIT, "npy %s: too large", path);
+    /* a shape that promises more bytes than the file holds is refused before allocating */
+    long here = rc ? -1 : ftell(fp);
+    if (here >= 0 && fseek(fp, 0, SEEK_END) == 0) {
+        long end = ftell(fp);
+        if (end >= here && (uint64_t)(end - here) < t->nbytes)
+            rc = seg__fail(SEG_EFORMAT, "npy %s: data is shorter than its shape", path);
+        if (fseek(fp, here, SEEK_SET) != 0 && !rc)
+            rc = seg__fail(SEG_EIO, "npy %s: cannot seek", path);
+    }
     if (!rc && !(t->data = seg__malloc(t->nbytes + 1)))
         rc = seg__fail(SEG_ENOMEM, "npy %s: out of memory for %zu bytes", path, t->nbytes);
     if (!rc) {
@@ -130,8 +148,9 @@ int seg_tensor_read_npy(const char *path, seg_tensor *t)
         if (fread(t->data, 1, t->nbytes, fp) != t->nbytes)
             rc = seg__fail(SEG_EFORMAT, "npy %s: data is shorter than its shape", path);
     }
+    if (!rc && fgetc(fp) != EOF)
+        rc = seg__fail(SEG_EFORMAT, "npy %s: data is longer than its shape", path);
     free(h);
-    fclose(fp);
     if (rc)
         seg_tensor_free(t);
     return rc;

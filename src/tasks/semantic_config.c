@@ -98,6 +98,9 @@ static int get_triplet(const cJSON *o, const char *key, float *out, const char *
     return SEG_OK;
 }
 
+int seg__semantic_config_parse(const char *text, size_t len, const char *name,
+                               seg_semantic_config *cfg);
+
 static int parse(const cJSON *root, seg_semantic_config *c, const char *path)
 {
     static const char *const layouts[] = {"nchw", "nhwc", NULL};
@@ -232,16 +235,20 @@ int seg_semantic_config_load(const char *path, seg_semantic_config *cfg)
             break;
     }
     fclose(f);
-    if (!rc) {
-        text[len] = '\0';
-        cJSON *root = cJSON_ParseWithLength(text, len);
-        if (!root)
-            rc = seg__fail(SEG_EFORMAT, "model config %s: not valid JSON", path);
-        else
-            rc = parse(root, cfg, path);
-        cJSON_Delete(root);
-    }
+    if (!rc)
+        rc = seg__semantic_config_parse(text, len, path, cfg);
     free(text);
+    return rc;
+}
+
+int seg__semantic_config_parse(const char *text, size_t len, const char *name,
+                               seg_semantic_config *cfg)
+{
+    seg_semantic_config_default(cfg);
+    cJSON *root = cJSON_ParseWithLength(text, len);
+    int rc = root ? parse(root, cfg, name)
+                  : seg__fail(SEG_EFORMAT, "model config %s: not valid JSON", name);
+    cJSON_Delete(root);
     if (rc)
         seg_semantic_config_clear(cfg);
     return rc;

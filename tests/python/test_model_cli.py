@@ -68,3 +68,16 @@ def test_model_run_errors(tmp_path):
             f.write_bytes(data)
         p = run_cli("model", "run", path, f, "-o", tmp_path / "o", check=2)
         assert name in p.stderr and p.stderr.count("\n") == 1, p.stderr
+
+
+def test_npy_fuzz_regressions(tmp_path):
+    """Every input the fuzzer found is refused with a message (no huge allocation)."""
+    import glob
+    path = str(tmp_path / "u.onnx")
+    export("unet", path, 13, 32, 32)
+    root = os.path.join(os.path.dirname(__file__), "..", "..", "fuzz", "regressions", "fuzz_npy")
+    files = glob.glob(os.path.join(root, "*"))
+    assert files
+    for f in files:
+        p = run_cli("model", "run", path, f, "-o", tmp_path / "o", check=2)
+        assert "npy" in p.stderr and p.stderr.count("\n") == 1
