@@ -10,5 +10,7 @@
 #include "segkit/io.h"
 #include "segkit/color.h"
 #include "segkit/filter.h"
+#include "segkit/model.h"
+#include "segkit/semantic.h"
 
 #endif
