@@ -7,6 +7,8 @@
 #include "segkit/common.h"
 #include "segkit/image.h"
 #include "segkit/runtime.h"
+#include "segkit/threshold.h"
+#include "segkit/morph.h"
 
 
 

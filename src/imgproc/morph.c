@@ -1,0 +1,635 @@
+/* Erosion, dilation and the composite operations (cv2.erode / dilate / morphologyEx of
+ * OpenCV 4.6, default border).
+ *
+ * How: the kernel is trimmed to the bounding box of its members and described as row
+ * runs. Every source row is padded with the border value (the type's max for erosion,
+ * min for dilation: cv2's morphologyDefaultBorderValue), so pixels outside the image take
+ * part exactly as in cv2. Then:
+ *   - rectangles are separable: a horizontal window min over the padded row (log2(w)
+ *     passes of doubling windows, then one combine), then a vertical window min over
+ *     those rows: pairwise for short windows, van Herk/Gil-Werman (prefix/suffix minima
+ *     in blocks of h rows, three min operations a pixel whatever h) from 8 rows;
+ *   - other kernels (ellipse, cross, user masks): each padded row gets a sparse table of
+ *     doubling-window minima, and a run of length L is min(T_k[x], T_k[x + L - 2^k]) with
+ *     2^k <= L < 2^(k+1): two vector operations per run (an ellipse is a run per row).
+ * Everything is element-wise min/max of two arrays (plain C, or AVX2 in morph_avx2.c),
+ * over bands of output rows run through seg__parallel_for. */
+#include "morph_internal.h"
+
+#include <float.h>
+#include <stdatomic.h>
+#include <string.h>
+
+#define SMIN(p, q) ((p) < (q) ? (p) : (q))
+#define SMAX(p, q) ((p) > (q) ? (p) : (q))
+#define DEFINE_PLAIN(NAME, T, OP)                                        \
+    static void NAME(void *dst, const void *a, const void *b, size_t n)  \
+    {                                                                    \
+        T *d = dst;                                                      \
+        const T *x = a, *y = b;                                          \
+        for (size_t i = 0; i < n; i++)                                   \
+            d[i] = OP(x[i], y[i]);                                       \
+    }
+DEFINE_PLAIN(min_u8, uint8_t, SMIN)
+DEFINE_PLAIN(max_u8, uint8_t, SMAX)
+DEFINE_PLAIN(min_u16, uint16_t, SMIN)
+DEFINE_PLAIN(max_u16, uint16_t, SMAX)
+DEFINE_PLAIN(min_f32, float, SMIN)
+DEFINE_PLAIN(max_f32, float, SMAX)
+
+seg__minmax_fn seg__morph_minmax_plain(seg_type type, int is_max)
+{
+    switch (type) {
+    case SEG_U8: return is_max ? max_u8 : min_u8;
+    case SEG_U16: return is_max ? max_u16 : min_u16;
+    case SEG_F32: return is_max ? max_f32 : min_f32;
+    default: return NULL;
+    }
+}
+
+static seg__minmax_fn pick_minmax(seg_type type, int is_max)
+{
+    if (seg__cpu_active() & SEG_CPU_AVX2) {
+        seg__minmax_fn f = seg__morph_minmax_avx2(type, is_max);
+        if (f)
+            return f;
+    }
+    return seg__morph_minmax_plain(type, is_max);
+}
+
+typedef struct {
+    int x0, len;
+} run;
+
+/* A kernel as runs of members per row, trimmed to the members' bounding box; the anchor
+ * is relative to the box (it may lie outside it). */
+typedef struct {
+    int kw, kh, ax, ay;
+    int rect;   /* every cell of the box is a member */
+    int maxlen; /* longest run */
+    int *row_start; /* kh + 1 offsets into runs */
+    run *runs;
+} kernel_runs;
+
+static void kernel_free(kernel_runs *k)
+{
+    seg__free(k->row_start);
+    seg__free(k->runs);
+    memset(k, 0, sizeof *k);
+}
+
+/* A kw x kh rectangle with the anchor (ax, ay). */
+static int kernel_rect(kernel_runs *k, int kw, int kh, int ax, int ay)
+{
+    memset(k, 0, sizeof *k);
+    k->row_start = seg__malloc(((size_t)kh + 1) * sizeof *k->row_start);
+    k->runs = seg__malloc((size_t)kh * sizeof *k->runs);
+    if (!k->row_start || !k->runs) {
+        kernel_free(k);
+        return seg__fail(SEG_ENOMEM, "morphology: cannot allocate the kernel");
+    }
+    for (int i = 0; i < kh; i++) {
+        k->row_start[i] = i;
+        k->runs[i] = (run){0, kw};
+    }
+    k->row_start[kh] = kh;
+    k->kw = kw;
+    k->kh = kh;
+    k->ax = ax;
+    k->ay = ay;
+    k->rect = 1;
+    k->maxlen = kw;
+    return SEG_OK;
+}
+
+/* Kernel cell value as an int (u8 or s32 kernels). */
+static int kval(const seg_image *k, int x, int y)
+{
+    const void *r = seg__row(k, y);
+    return k->type == SEG_U8 ? ((const uint8_t *)r)[x] : ((const int32_t *)r)[x];
+}
+
+/* member(v): want == 0 means v != 0, otherwise v == want. */
+static int is_member(int v, int want)
+{
+    return want == 0 ? v != 0 : v == want;
+}
+
+static int count_members(const seg_image *k, int want)
+{
+    int n = 0;
+    for (int y = 0; y < k->height; y++)
+        for (int x = 0; x < k->width; x++)
+            n += is_member(kval(k, x, y), want);
+    return n;
+}
+
+static int kernel_from_image(kernel_runs *k, const seg_image *img, int want, int ax, int ay)
+{
+    memset(k, 0, sizeof *k);
+    int bx0 = img->width, by0 = img->height, bx1 = -1, by1 = -1, n = 0;
+    for (int y = 0; y < img->height; y++)
+        for (int x = 0; x < img->width; x++)
+            if (is_member(kval(img, x, y), want)) {
+                bx0 = SEG_MIN(bx0, x);
+                bx1 = SEG_MAX(bx1, x);
+                by0 = SEG_MIN(by0, y);
+                by1 = SEG_MAX(by1, y);
+                n++;
+            }
+    if (n == 0)
+        return seg__fail(SEG_EINVAL, "morphology: the kernel has no member (all zero)");
+    int kw = bx1 - bx0 + 1, kh = by1 - by0 + 1;
+    if (n == kw * kh)
+        return kernel_rect(k, kw, kh, ax - bx0, ay - by0);
+    k->row_start = seg__malloc(((size_t)kh + 1) * sizeof *k->row_start);
+    k->runs = seg__malloc((size_t)n * sizeof *k->runs);
+    if (!k->row_start || !k->runs) {
+        kernel_free(k);
+        return seg__fail(SEG_ENOMEM, "morphology: cannot allocate the kernel");
+    }
+    int nr = 0;
+    for (int y = 0; y < kh; y++) {
+        k->row_start[y] = nr;
+        for (int x = 0; x < kw;) {
+            if (!is_member(kval(img, bx0 + x, by0 + y), want)) {
+                x++;
+                continue;
+            }
+            int x1 = x;
+            while (x1 < kw && is_member(kval(img, bx0 + x1, by0 + y), want))
+                x1++;
+            k->runs[nr++] = (run){x, x1 - x};
+            k->maxlen = SEG_MAX(k->maxlen, x1 - x);
+            x = x1;
+        }
+    }
+    k->row_start[kh] = nr;
+    k->kw = kw;
+    k->kh = kh;
+    k->ax = ax - bx0;
+    k->ay = ay - by0;
+    return SEG_OK;
+}
+
+typedef struct {
+    const seg_image *src;
+    seg_image *dst;
+    const kernel_runs *k;
+    seg__minmax_fn op;
+    int is_max;
+    atomic_int failed;
+} morph_job;
+
+static int ilog2(int v)
+{
+    int k = 0;
+    while ((2 << k) <= v)
+        k++;
+    return k;
+}
+
+static void fill_border(void *buf, size_t n, seg_type t, int is_max)
+{
+    switch (t) {
+    case SEG_U8: memset(buf, is_max ? 0 : 255, n); break;
+    case SEG_U16: {
+        uint16_t v = is_max ? 0 : 65535, *p = buf;
+        for (size_t i = 0; i < n; i++) p[i] = v;
+        break;
+    }
+    default: {
+        float v = is_max ? -FLT_MAX : FLT_MAX, *p = buf;
+        for (size_t i = 0; i < n; i++) p[i] = v;
+        break;
+    }
+    }
+}
+
+/* Padded row: element i*c + ch is source pixel (i - ax) of row sy, or the border. */
+static void pad_row(const morph_job *j, uint8_t *p, int sy)
+{
+    const seg_image *s = j->src;
+    int w = s->width, c = s->channels, wp = w + j->k->kw - 1, ax = j->k->ax;
+    size_t es = seg_type_size(s->type);
+    int i0 = SEG_MAX(0, ax), i1 = SEG_MIN(wp, ax + w);
+    if (i0 > 0)
+        fill_border(p, (size_t)i0 * c, s->type, j->is_max);
+    if (i1 > i0)
+        memcpy(p + (size_t)i0 * c * es, (const uint8_t *)seg__row(s, sy) + (size_t)(i0 - ax) * c * es,
+               (size_t)(i1 - i0) * c * es);
+    if (i1 < wp)
+        fill_border(p + (size_t)SEG_MAX(i1, 0) * c * es, (size_t)(wp - SEG_MAX(i1, 0)) * c, s->type,
+                    j->is_max);
+}
+
+/* Rectangle: horizontal window then vertical window, rows [y0, y1). */
+static void rect_rows(morph_job *j, int y0, int y1)
+{
+    const seg_image *s = j->src;
+    const kernel_runs *k = j->k;
+    int w = s->width, h = s->height, c = s->channels, kw = k->kw, kh = k->kh;
+    int wp = w + kw - 1, R = y1 - y0 + kh - 1, K = ilog2(kw);
+    size_t es = seg_type_size(s->type), rowe = (size_t)w * c, rowb = rowe * es;
+    size_t padb = (size_t)wp * c * es;
+    int vh = kh >= 8; /* van Herk for tall windows */
+    size_t total = padb * 3 + rowb * (size_t)R * (vh ? 3 : 1);
+    uint8_t *mem = seg__malloc(total);
+    const uint8_t **H = seg__malloc((size_t)R * sizeof *H);
+    if (!mem || !H) {
+        seg__free(mem);
+        seg__free(H);
+        atomic_store(&j->failed, 1);
+        return;
+    }
+    uint8_t *brow = mem, *t[2] = {mem + padb, mem + 2 * padb}, *hb = mem + 3 * padb;
+    fill_border(brow, (size_t)wp * c, s->type, j->is_max);
+    for (int i = 0; i < R; i++) {
+        int sy = y0 + i - k->ay;
+        if (sy < 0 || sy >= h) {
+            H[i] = brow;
+            continue;
+        }
+        uint8_t *out = hb + (size_t)i * rowb;
+        if (kw == 1) {
+            pad_row(j, out, sy);
+        } else {
+            pad_row(j, t[0], sy);
+            const uint8_t *cur = t[0];
+            for (int lv = 1; lv <= K; lv++) {
+                uint8_t *nx = t[lv & 1] == cur ? t[(lv + 1) & 1] : t[lv & 1];
+                size_t half = (size_t)1 << (lv - 1);
+                j->op(nx, cur, cur + half * c * es, (size_t)(wp - (2 * half) + 1) * c);
+                cur = nx;
+            }
+            j->op(out, cur, cur + (size_t)(kw - (1 << K)) * c * es, rowe);
+        }
+        H[i] = out;
+    }
+    if (kh == 1) {
+        for (int y = y0; y < y1; y++)
+            memcpy(seg__row(j->dst, y), H[y - y0], rowb);
+    } else if (!vh) {
+        for (int y = y0; y < y1; y++) {
+            uint8_t *d = seg__row(j->dst, y);
+            const uint8_t **hr = H + (y - y0);
+            j->op(d, hr[0], hr[1], rowe);
+            for (int i = 2; i < kh; i++)
+                j->op(d, d, hr[i], rowe);
+        }
+    } else {
+        /* van Herk/Gil-Werman over rows in blocks of kh: G = prefix, S = suffix minima. */
+        uint8_t *G = hb + (size_t)R * rowb, *S = G + (size_t)R * rowb;
+        for (int b0 = 0; b0 < R; b0 += kh) {
+            int b1 = SEG_MIN(b0 + kh, R);
+            memcpy(G + (size_t)b0 * rowb, H[b0], rowb);
+            for (int i = b0 + 1; i < b1; i++)
+                j->op(G + (size_t)i * rowb, G + (size_t)(i - 1) * rowb, H[i], rowe);
+            memcpy(S + (size_t)(b1 - 1) * rowb, H[b1 - 1], rowb);
+            for (int i = b1 - 2; i >= b0; i--)
+                j->op(S + (size_t)i * rowb, S + (size_t)(i + 1) * rowb, H[i], rowe);
+        }
+        for (int y = y0; y < y1; y++) {
+            int i = y - y0;
+            j->op(seg__row(j->dst, y), S + (size_t)i * rowb, G + (size_t)(i + kh - 1) * rowb,
+                  rowe);
+        }
+    }
+    seg__free(mem);
+    seg__free(H);
+}
+
+/* Any kernel: per padded row a sparse table of doubling-window minima (levels 0..K),
+ * kept for the kh rows in reach (a ring), and two operations per run. */
+static void runs_rows(morph_job *j, int y0, int y1)
+{
+    const seg_image *s = j->src;
+    const kernel_runs *k = j->k;
+    int w = s->width, h = s->height, c = s->channels, kw = k->kw, kh = k->kh;
+    int wp = w + kw - 1, K = ilog2(k->maxlen), L = K + 1;
+    size_t es = seg_type_size(s->type), rowe = (size_t)w * c;
+    size_t padb = (size_t)wp * c * es;
+    uint8_t *mem = seg__malloc(padb * (1 + (size_t)kh * L));
+    const uint8_t **lv = seg__malloc((size_t)kh * L * sizeof *lv);
+    if (!mem || !lv) {
+        seg__free(mem);
+        seg__free(lv);
+        atomic_store(&j->failed, 1);
+        return;
+    }
+    uint8_t *brow = mem;
+    fill_border(brow, (size_t)wp * c, s->type, j->is_max);
+    for (int y = y0 - 1; y < y1; y++) {
+        /* bring padded rows q = y + kh - 1 (and, at the start, all of y0 .. y0 + kh - 2) */
+        int qa = y < y0 ? y0 : y + kh - 1, qb = y < y0 ? y0 + kh - 1 : y + kh;
+        for (int q = qa; q < qb; q++) {
+            int slot = q % kh, sy = q - k->ay;
+            const uint8_t **sl = lv + (size_t)slot * L;
+            if (sy < 0 || sy >= h) {
+                for (int l = 0; l < L; l++)
+                    sl[l] = brow;
+                continue;
+            }
+            uint8_t *base = mem + padb * (1 + (size_t)slot * L);
+            pad_row(j, base, sy);
+            sl[0] = base;
+            for (int l = 1; l < L; l++) {
+                size_t half = (size_t)1 << (l - 1);
+                uint8_t *nx = base + padb * l;
+                j->op(nx, sl[l - 1], sl[l - 1] + half * c * es,
+                      (size_t)(wp - (int)(2 * half) + 1) * c);
+                sl[l] = nx;
+            }
+        }
+        if (y < y0)
+            continue;
+        uint8_t *d = seg__row(j->dst, y);
+        int first = 1;
+        for (int ky = 0; ky < kh; ky++) {
+            const uint8_t **sl = lv + (size_t)((y + ky) % kh) * L;
+            for (int r = k->row_start[ky]; r < k->row_start[ky + 1]; r++) {
+                int len = k->runs[r].len, l = ilog2(len);
+                const uint8_t *a = sl[l] + (size_t)k->runs[r].x0 * c * es;
+                const uint8_t *b = a + (size_t)(len - (1 << l)) * c * es;
+                if (first) {
+                    j->op(d, a, b, rowe);
+                    first = 0;
+                } else {
+                    j->op(d, d, a, rowe);
+                    if (b != a)
+                        j->op(d, d, b, rowe);
+                }
+            }
+        }
+    }
+    seg__free(mem);
+    seg__free(lv);
+}
+
+static void morph_rows(void *ctx, int64_t y0, int64_t y1)
+{
+    morph_job *j = ctx;
+    if (j->k->rect)
+        rect_rows(j, (int)y0, (int)y1);
+    else
+        runs_rows(j, (int)y0, (int)y1);
+}
+
+/* One pass; dst is prepared and distinct from src. */
+static int morph_once(const seg_image *src, seg_image *dst, const kernel_runs *k, int is_max,
+                      const char *who)
+{
+    morph_job j = {src, dst, k, pick_minmax(src->type, is_max), is_max, 0};
+    seg__parallel_for(src->height, seg__grain(src->height, 8), morph_rows, &j);
+    if (atomic_load(&j.failed))
+        return seg__fail(SEG_ENOMEM, "%s: cannot allocate scratch rows", who);
+    return SEG_OK;
+}
+
+/* n passes of k; dst may alias src. */
+static int morph_iterate(const seg_image *src, seg_image *dst, const kernel_runs *k, int n,
+                         int is_max, const char *who)
+{
+    int rc = seg__image_prepare(dst, src->width, src->height, src->channels, src->type, who);
+    if (rc)
+        return rc;
+    int alias = dst->data == src->data;
+    seg_image tmp[2] = {{0}, {0}};
+    const seg_image *cur = src;
+    for (int i = 0; i < n && !rc; i++) {
+        seg_image *out = (i == n - 1 && !alias) ? dst : &tmp[i & 1];
+        if (!out->data) {
+            rc = seg_image_alloc(out, src->width, src->height, src->channels, src->type);
+            if (rc) {
+                rc = seg__fail(rc, "%s: %s", who, seg_last_error());
+                break;
+            }
+        }
+        rc = morph_once(cur, out, k, is_max, who);
+        cur = out;
+    }
+    if (!rc && cur != dst)
+        rc = seg_image_copy(cur, dst);
+    seg_image_free(&tmp[0]);
+    seg_image_free(&tmp[1]);
+    return rc;
+}
+
+static int check_kernel(const seg_image *kernel, int *ax, int *ay, const char *who)
+{
+    int kw = kernel ? kernel->width : 3, kh = kernel ? kernel->height : 3;
+    if (kernel) {
+        if (!seg_image_valid(kernel))
+            return seg__fail(SEG_EINVAL, "%s: the kernel is empty or invalid", who);
+        if (kernel->channels != 1 || (kernel->type != SEG_U8 && kernel->type != SEG_S32))
+            return seg__fail(SEG_ETYPE, "%s: the kernel must be 1-channel u8 or s32, got %d "
+                             "channels of %s", who, kernel->channels,
+                             seg__type_name(kernel->type));
+        if (kw > SEG_MORPH_MAX_KSIZE || kh > SEG_MORPH_MAX_KSIZE)
+            return seg__fail(SEG_EINVAL, "%s: kernel %dx%d is too large (max %d per side)", who,
+                             kw, kh, SEG_MORPH_MAX_KSIZE);
+    }
+    if (*ax == -1)
+        *ax = kw / 2;
+    if (*ay == -1)
+        *ay = kh / 2;
+    if (*ax < 0 || *ax >= kw || *ay < 0 || *ay >= kh)
+        return seg__fail(SEG_EINVAL, "%s: anchor (%d, %d) is outside the %dx%d kernel", who, *ax,
+                         *ay, kw, kh);
+    return SEG_OK;
+}
+
+/* cv2's morphOp: erode or dilate with `want` selecting the kernel's members. ax/ay are
+ * already checked. */
+static int morph_op(const seg_image *src, seg_image *dst, const seg_image *kernel, int want,
+                    int ax, int ay, int iterations, int is_max, const char *who)
+{
+    if (iterations < 0)
+        iterations = 1;
+    if (iterations == 0 || (kernel && kernel->width * kernel->height == 1)) {
+        if (dst != src && (!dst || dst->data != src->data))
+            return seg_image_copy(src, dst);
+        return SEG_OK;
+    }
+    kernel_runs k;
+    int rc, n = iterations;
+    if (!kernel) {
+        /* cv2: a (1 + 2n)-square rectangle anchored at its centre, one pass */
+        if (1 + 2 * (int64_t)n <= SEG_MORPH_MAX_KSIZE) {
+            rc = kernel_rect(&k, 1 + 2 * n, 1 + 2 * n, n, n);
+            n = 1;
+        } else {
+            rc = kernel_rect(&k, 3, 3, 1, 1);
+        }
+    } else {
+        int kw = kernel->width, kh = kernel->height;
+        int64_t gw = kw + (int64_t)(n - 1) * (kw - 1), gh = kh + (int64_t)(n - 1) * (kh - 1);
+        if (n > 1 && count_members(kernel, want) == kw * kh && gw <= SEG_MORPH_MAX_KSIZE &&
+            gh <= SEG_MORPH_MAX_KSIZE) {
+            /* cv2 grows a full rectangle instead of iterating (same result, one pass) */
+            rc = kernel_rect(&k, (int)gw, (int)gh, ax * n, ay * n);
+            n = 1;
+        } else {
+            rc = kernel_from_image(&k, kernel, want, ax, ay);
+        }
+    }
+    if (rc)
+        return rc;
+    rc = morph_iterate(src, dst, &k, n, is_max, who);
+    kernel_free(&k);
+    return rc;
+}
+
+static int check_src(const seg_image *src, const char *who)
+{
+    return seg__check_input(src, SEG_TYPES(SEG_U8, SEG_U16, SEG_F32), 0x1e, who);
+}
+
+int seg_erode(const seg_image *src, seg_image *dst, const seg_image *kernel, int ax, int ay,
+              int iterations)
+{
+    seg__clear_error();
+    int rc = check_src(src, "erode");
+    if (!rc)
+        rc = check_kernel(kernel, &ax, &ay, "erode");
+    return rc ? rc : morph_op(src, dst, kernel, 0, ax, ay, iterations, 0, "erode");
+}
+
+int seg_dilate(const seg_image *src, seg_image *dst, const seg_image *kernel, int ax, int ay,
+               int iterations)
+{
+    seg__clear_error();
+    int rc = check_src(src, "dilate");
+    if (!rc)
+        rc = check_kernel(kernel, &ax, &ay, "dilate");
+    return rc ? rc : morph_op(src, dst, kernel, 0, ax, ay, iterations, 1, "dilate");
+}
+
+/* dst = saturate(a - b), element-wise; dst may alias a or b. */
+static void subtract(const seg_image *a, const seg_image *b, seg_image *dst)
+{
+    int n = a->width * a->channels;
+    for (int y = 0; y < a->height; y++) {
+        const void *pa = seg__row(a, y), *pb = seg__row(b, y);
+        void *pd = seg__row(dst, y);
+        if (a->type == SEG_U8) {
+            const uint8_t *x = pa, *z = pb;
+            uint8_t *d = pd;
+            for (int i = 0; i < n; i++)
+                d[i] = x[i] > z[i] ? (uint8_t)(x[i] - z[i]) : 0;
+        } else if (a->type == SEG_U16) {
+            const uint16_t *x = pa, *z = pb;
+            uint16_t *d = pd;
+            for (int i = 0; i < n; i++)
+                d[i] = x[i] > z[i] ? (uint16_t)(x[i] - z[i]) : 0;
+        } else {
+            const float *x = pa, *z = pb;
+            float *d = pd;
+            for (int i = 0; i < n; i++)
+                d[i] = x[i] - z[i];
+        }
+    }
+}
+
+static int hitmiss(const seg_image *src, seg_image *dst, const seg_image *kernel, int ax, int ay,
+                   int iterations)
+{
+    const char *who = "morphology_ex";
+    if (src->type != SEG_U8 || src->channels != 1)
+        return seg__fail(SEG_ETYPE, "%s: hit-or-miss needs a 1-channel u8 image, got %d "
+                         "channels of %s", who, src->channels, seg__type_name(src->type));
+    seg_image k3 = {0};
+    int rc;
+    if (!kernel) { /* cv2's default 3x3 rectangle of ones */
+        if ((rc = seg_get_structuring_element(SEG_MORPH_RECT, 3, 3, -1, -1, &k3)))
+            return rc;
+        kernel = &k3;
+    }
+    seg_image e1 = {0}, e2 = {0}, inv = {0};
+    if (count_members(kernel, 0) == 0) {
+        rc = seg_image_copy(src, dst);
+        goto done;
+    }
+    rc = seg__image_prepare(dst, src->width, src->height, 1, SEG_U8, who);
+    if (!rc && count_members(kernel, 1) > 0)
+        rc = morph_op(src, &e1, kernel, 1, ax, ay, iterations, 0, who);
+    if (!rc && count_members(kernel, -1) > 0) {
+        rc = seg_image_alloc(&inv, src->width, src->height, 1, SEG_U8);
+        for (int y = 0; !rc && y < src->height; y++) {
+            const uint8_t *s = seg__row(src, y);
+            uint8_t *d = seg__row(&inv, y);
+            for (int x = 0; x < src->width; x++)
+                d[x] = (uint8_t)~s[x];
+        }
+        if (!rc)
+            rc = morph_op(&inv, &e2, kernel, -1, ax, ay, iterations, 0, who);
+    }
+    for (int y = 0; !rc && y < src->height; y++) {
+        const uint8_t *a = e1.data ? seg__row(&e1, y) : NULL, *b = e2.data ? seg__row(&e2, y) : NULL;
+        uint8_t *d = seg__row(dst, y);
+        for (int x = 0; x < src->width; x++)
+            d[x] = (a ? a[x] : 255) & (b ? b[x] : 255);
+    }
+done:
+    seg_image_free(&e1);
+    seg_image_free(&e2);
+    seg_image_free(&inv);
+    seg_image_free(&k3);
+    return rc;
+}
+
+int seg_morphology_ex(const seg_image *src, seg_image *dst, int op, const seg_image *kernel,
+                      int ax, int ay, int iterations)
+{
+    const char *who = "morphology_ex";
+    seg__clear_error();
+    int rc = check_src(src, who);
+    if (rc)
+        return rc;
+    if (op < SEG_MORPH_ERODE || op > SEG_MORPH_HITMISS)
+        return seg__fail(SEG_EINVAL, "%s: unknown operation %d (0..7: erode, dilate, open, "
+                         "close, gradient, tophat, blackhat, hitmiss)", who, op);
+    if ((rc = check_kernel(kernel, &ax, &ay, who)))
+        return rc;
+    if (op == SEG_MORPH_HITMISS)
+        return hitmiss(src, dst, kernel, ax, ay, iterations);
+    if (op == SEG_MORPH_ERODE || op == SEG_MORPH_DILATE)
+        return morph_op(src, dst, kernel, 0, ax, ay, iterations, op == SEG_MORPH_DILATE, who);
+    seg_image t1 = {0}, t2 = {0};
+    if ((rc = seg__image_prepare(dst, src->width, src->height, src->channels, src->type, who)))
+        return rc;
+    switch (op) {
+    case SEG_MORPH_OPEN:
+    case SEG_MORPH_CLOSE: {
+        int first_max = op == SEG_MORPH_CLOSE;
+        rc = morph_op(src, &t1, kernel, 0, ax, ay, iterations, first_max, who);
+        if (!rc)
+            rc = morph_op(&t1, dst, kernel, 0, ax, ay, iterations, !first_max, who);
+        break;
+    }
+    case SEG_MORPH_GRADIENT:
+        rc = morph_op(src, &t1, kernel, 0, ax, ay, iterations, 0, who);
+        if (!rc)
+            rc = morph_op(src, &t2, kernel, 0, ax, ay, iterations, 1, who);
+        if (!rc)
+            subtract(&t2, &t1, dst);
+        break;
+    case SEG_MORPH_TOPHAT:
+    case SEG_MORPH_BLACKHAT: {
+        int top = op == SEG_MORPH_TOPHAT;
+        rc = morph_op(src, &t1, kernel, 0, ax, ay, iterations, !top, who);
+        if (!rc)
+            rc = morph_op(&t1, &t2, kernel, 0, ax, ay, iterations, top, who);
+        if (!rc) {
+            if (top)
+                subtract(src, &t2, dst);
+            else
+                subtract(&t2, src, dst);
+        }
+        break;
+    }
+    }
+    seg_image_free(&t1);
+    seg_image_free(&t2);
+    return rc;
+}
