@@ -58,7 +58,7 @@ def _run(f, src, kernel, dst, anchor, iterations, name, *extra):
     args = [img, out] + list(extra) + [kimg if kimg is not None else None,
                                        int(anchor[0]), int(anchor[1]), int(iterations)]
     check(f(*args))
-    return given if given is not None else to_array(out, squeeze=arr.ndim == 2)
+    return given
 
 
 def erode(src, kernel, dst=None, anchor=(-1, -1), iterations=1):

@@ -4,7 +4,7 @@ import ctypes
 
 import numpy as np
 
-from ._lib import Error, ImagePtr, Image, as_image, check, fn, to_array
+from ._lib import Error, ImagePtr, as_image, check, fn
 
 __all__ = ["threshold", "adaptive_threshold",
            "THRESH_BINARY", "THRESH_BINARY_INV", "THRESH_TRUNC", "THRESH_TOZERO",
@@ -22,9 +22,11 @@ _adaptive = fn("seg_adaptive_threshold", [ImagePtr, ImagePtr, ctypes.c_double, c
 
 
 def _out(src, arr, dst):
-    """The output view: the caller's dst (written in place) or a new library image."""
+    """The output view: the caller's dst (written in place) or a new numpy array (numpy's
+    allocator recycles big blocks; a fresh zero-filled library image would cost page
+    faults on every call)."""
     if dst is None:
-        return Image(), None
+        dst = np.empty(arr.shape, arr.dtype)
     dst = np.asarray(dst)
     if dst.shape != arr.shape or dst.dtype != arr.dtype:
         raise Error(-9, "dst must be %s %s, got %s %s" % (arr.shape, arr.dtype, dst.shape,
@@ -42,8 +44,7 @@ def threshold(src, thresh, maxval, type, dst=None):
     out, given = _out(src, arr, dst)
     used = ctypes.c_double()
     check(_threshold(img, out, float(thresh), float(maxval), int(type), ctypes.byref(used)))
-    res = given if given is not None else to_array(out, squeeze=arr.ndim == 2)
-    return used.value, res
+    return used.value, given
 
 
 def adaptive_threshold(src, maxValue, adaptiveMethod, thresholdType, blockSize, C, dst=None):
@@ -52,4 +53,4 @@ def adaptive_threshold(src, maxValue, adaptiveMethod, thresholdType, blockSize, 
     out, given = _out(src, arr, dst)
     check(_adaptive(img, out, float(maxValue), int(adaptiveMethod), int(thresholdType),
                     int(blockSize), float(C)))
-    return given if given is not None else to_array(out, squeeze=arr.ndim == 2)
+    return given

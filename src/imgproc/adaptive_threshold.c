@@ -17,10 +17,24 @@ typedef struct {
     seg_image *dst;
     int block;
     int64_t grain;
-    uint32_t *scratch; /* per piece: w + 2r + 1 column sums, then w bytes of means */
+    uint32_t *scratch; /* per piece: w + 2r + 1 column sums, w window sums, w means */
     size_t scratch_words;
-    uint8_t tab[768]; /* decision per (src - mean + 255) */
+    int idelta;   /* cvCeil(C) for BINARY, cvFloor(C) for BINARY_INV */
+    int inverted; /* BINARY_INV */
+    uint8_t imax;
 } adaptive_job;
+
+/* cv2's decision: maxval where src - mean > -idelta (BINARY), or <= -idelta (INV). */
+static void decide(const adaptive_job *j, const uint8_t *s, const uint8_t *m, uint8_t *d, int w)
+{
+    int nd = -j->idelta;
+    if (j->inverted)
+        for (int x = 0; x < w; x++)
+            d[x] = (int)s[x] - (int)m[x] <= nd ? j->imax : 0;
+    else
+        for (int x = 0; x < w; x++)
+            d[x] = (int)s[x] - (int)m[x] > nd ? j->imax : 0;
+}
 
 static inline int clampi(int v, int lo, int hi)
 {
@@ -35,8 +49,10 @@ static void mean_rows(void *ctx, int64_t y0, int64_t y1)
     const seg_image *src = j->src;
     int w = src->width, h = src->height, r = j->block / 2;
     uint32_t area = (uint32_t)j->block * (uint32_t)j->block;
+    int wide = j->block > 4095; /* window sums above 2^32 */
+    double inv = 1.0 / (2.0 * area);
     uint32_t *col = j->scratch + (size_t)(y0 / j->grain) * j->scratch_words;
-    uint8_t *mrow = (uint8_t *)(col + w + 2 * r + 1);
+    uint8_t *mrow = (uint8_t *)(col + 2 * (size_t)w + 2 * r + 1);
     uint32_t *c = col + r;
     for (int64_t y = y0; y < y1; y++) {
         if (y == y0) {
@@ -57,17 +73,46 @@ static void mean_rows(void *ctx, int64_t y0, int64_t y1)
             c[w - 1 + x] = c[w - 1];
         }
         c[w + r] = 0;
+        /* window sums (serial, one add and one subtract a pixel), then the rounded
+         * division as a multiplication: (2s + a) / (2a) is never within 1/(2a) of an
+         * integer from below, far above the double product's error (< 1e-13 here) */
         uint64_t s = 0;
         for (int x = -r; x <= r; x++)
             s += c[x];
+        if (wide) {
+            for (int x = 0; x < w; x++) {
+                mrow[x] = (uint8_t)((2 * s + area) / (2 * (uint64_t)area));
+                s += (uint64_t)c[x + r + 1] - c[x - r]; /* c[w + r] is a spare 0 */
+            }
+            decide(j, seg__row(src, (int)y), mrow, seg__row(j->dst, (int)y), w);
+            continue;
+        }
+        uint32_t *hs = col + w + 2 * r + 1, s32 = (uint32_t)s;
         for (int x = 0; x < w; x++) {
-            mrow[x] = (uint8_t)((2 * s + area) / (2 * (uint64_t)area));
-            s += (uint64_t)c[x + r + 1] - c[x - r]; /* c[w + r] is a spare 0 */
+            hs[x] = s32;
+            s32 += c[x + r + 1] - c[x - r];
         }
         const uint8_t *sr = seg__row(src, (int)y);
         uint8_t *d = seg__row(j->dst, (int)y);
-        for (int x = 0; x < w; x++)
-            d[x] = j->tab[sr[x] - mrow[x] + 255];
+        int nd = -j->idelta;
+        uint8_t mv = j->imax;
+        if (area <= 2048) {
+            /* float is exact enough here: 2s + a < 2^24 and the error (< 3e-5) stays
+             * below the gap 1/(2a) to the next integer */
+            float finv = (float)inv;
+            if (j->inverted)
+                for (int x = 0; x < w; x++)
+                    d[x] = (int)sr[x] - (int)((float)(int32_t)(2 * hs[x] + area) * finv) <= nd
+                               ? mv : 0;
+            else
+                for (int x = 0; x < w; x++)
+                    d[x] = (int)sr[x] - (int)((float)(int32_t)(2 * hs[x] + area) * finv) > nd
+                               ? mv : 0;
+        } else {
+            for (int x = 0; x < w; x++)
+                mrow[x] = (uint8_t)(int)((2.0 * hs[x] + area) * inv);
+            decide(j, sr, mrow, d, w);
+        }
     }
 }
 
@@ -76,10 +121,8 @@ static void apply_rows(void *ctx, int64_t y0, int64_t y1)
     adaptive_job *j = ctx;
     int w = j->src->width;
     for (int64_t y = y0; y < y1; y++) {
-        const uint8_t *s = seg__row(j->src, (int)y), *m = seg__row(j->mean, (int)y);
-        uint8_t *d = seg__row(j->dst, (int)y);
-        for (int x = 0; x < w; x++)
-            d[x] = j->tab[s[x] - m[x] + 255];
+        decide(j, seg__row(j->src, (int)y), seg__row(j->mean, (int)y), seg__row(j->dst, (int)y),
+               w);
     }
 }
 
@@ -141,17 +184,16 @@ int seg_adaptive_threshold(const seg_image *src, seg_image *dst, double maxval, 
     uint8_t imax = (uint8_t)(maxval >= 255 ? 255 : lrint(maxval));
     /* cvCeil / cvFloor of C; beyond +-512 every difference is on one side */
     double cc = c < -1024 ? -1024 : c > 1024 ? 1024 : c;
-    int idelta = type == SEG_THRESH_BINARY ? (int)ceil(cc) : (int)floor(cc);
-    for (int i = 0; i < 768; i++)
-        j.tab[i] = type == SEG_THRESH_BINARY ? (i - 255 > -idelta ? imax : 0)
-                                             : (i - 255 <= -idelta ? imax : 0);
+    j.idelta = type == SEG_THRESH_BINARY ? (int)ceil(cc) : (int)floor(cc);
+    j.inverted = type == SEG_THRESH_BINARY_INV;
+    j.imax = imax;
     if (method == SEG_ADAPTIVE_THRESH_GAUSSIAN_C) {
         seg_image mean = {0};
         rc = gaussian_mean(src, block, &mean);
         if (rc)
             return rc;
         j.mean = &mean;
-        seg__parallel_for(src->height, seg__grain(src->height, 8), apply_rows, &j);
+        seg__parallel_for(src->height, seg__grain(src->height, SEG_MAX(8, 65536 / src->width)), apply_rows, &j);
         seg_image_free(&mean);
         return SEG_OK;
     }
@@ -165,8 +207,8 @@ int seg_adaptive_threshold(const seg_image *src, seg_image *dst, double maxval, 
         j.src = &copy;
     }
     /* scratch for every piece, allocated here so workers cannot fail */
-    int64_t grain = seg__grain(src->height, 16), pieces = (src->height + grain - 1) / grain;
-    size_t words = (size_t)src->width + 2 * (size_t)(block / 2) + 1 + ((size_t)src->width + 3) / 4;
+    int64_t grain = seg__grain(src->height, SEG_MAX(16, 32768 / src->width)), pieces = (src->height + grain - 1) / grain;
+    size_t words = 2 * (size_t)src->width + 2 * (size_t)(block / 2) + 1 + ((size_t)src->width + 3) / 4;
     size_t total;
     if (!seg__mul(words, (size_t)pieces, &total) ||
         !(j.scratch = seg__malloc(total * sizeof *j.scratch))) {

@@ -1,61 +1,54 @@
-/* AVX2 element-wise min/max for the morphology kernels (32 bytes a step); the plain
- * versions in morph.c are the oracle (tests/c/test_morph.c compares them). */
+/* AVX2 n-way element-wise min/max for the morphology kernels (two 32-byte vectors a step,
+ * every source folded in registers, one store); the plain versions in morph.c are the
+ * oracle (tests/c/test_morph.c and tests/python/test_morph.py compare them). */
 #include "morph_internal.h"
 
 #include <immintrin.h>
 
-#define DEFINE_AVX2(NAME, T, LANES, VOP, SOP)                                              \
-    static void NAME(void *dst, const void *a, const void *b, size_t n)                    \
-    {                                                                                      \
-        T *d = dst;                                                                        \
-        const T *x = a, *y = b;                                                            \
-        size_t i = 0;                                                                      \
-        for (; i + 4 * LANES <= n; i += 4 * LANES) {                                       \
-            for (int k = 0; k < 4; k++) {                                                  \
-                __m256i va = _mm256_loadu_si256((const __m256i *)(x + i + k * LANES));     \
-                __m256i vb = _mm256_loadu_si256((const __m256i *)(y + i + k * LANES));     \
-                _mm256_storeu_si256((__m256i *)(d + i + k * LANES), VOP(va, vb));          \
-            }                                                                              \
-        }                                                                                  \
-        for (; i + LANES <= n; i += LANES) {                                               \
-            __m256i va = _mm256_loadu_si256((const __m256i *)(x + i));                     \
-            __m256i vb = _mm256_loadu_si256((const __m256i *)(y + i));                     \
-            _mm256_storeu_si256((__m256i *)(d + i), VOP(va, vb));                          \
-        }                                                                                  \
-        for (; i < n; i++)                                                                 \
-            d[i] = SOP(x[i], y[i]);                                                        \
-    }
-
 #define SMIN(p, q) ((p) < (q) ? (p) : (q))
 #define SMAX(p, q) ((p) > (q) ? (p) : (q))
 
-DEFINE_AVX2(min_u8, uint8_t, 32, _mm256_min_epu8, SMIN)
-DEFINE_AVX2(max_u8, uint8_t, 32, _mm256_max_epu8, SMAX)
-DEFINE_AVX2(min_u16, uint16_t, 16, _mm256_min_epu16, SMIN)
-DEFINE_AVX2(max_u16, uint16_t, 16, _mm256_max_epu16, SMAX)
+#define DEFINE_AVX2(NAME, T, VT, LOAD, STORE, VOP, SOP)                             \
+    static void NAME(void *dst, const void *const *src, int ns, size_t n)           \
+    {                                                                               \
+        const size_t lanes = 32 / sizeof(T);                                        \
+        T *d = dst;                                                                 \
+        const T *s0 = src[0];                                                       \
+        size_t i = 0;                                                               \
+        for (; i + 2 * lanes <= n; i += 2 * lanes) {                                \
+            VT v0 = LOAD(s0 + i), v1 = LOAD(s0 + i + lanes);                        \
+            for (int k = 1; k < ns; k++) {                                          \
+                const T *sk = src[k];                                               \
+                v0 = VOP(v0, LOAD(sk + i));                                         \
+                v1 = VOP(v1, LOAD(sk + i + lanes));                                 \
+            }                                                                       \
+            STORE(d + i, v0);                                                       \
+            STORE(d + i + lanes, v1);                                               \
+        }                                                                           \
+        for (; i + lanes <= n; i += lanes) {                                        \
+            VT v0 = LOAD(s0 + i);                                                   \
+            for (int k = 1; k < ns; k++)                                            \
+                v0 = VOP(v0, LOAD((const T *)src[k] + i));                          \
+            STORE(d + i, v0);                                                       \
+        }                                                                           \
+        for (; i < n; i++) {                                                        \
+            T v = s0[i];                                                            \
+            for (int k = 1; k < ns; k++)                                            \
+                v = SOP(v, ((const T *)src[k])[i]);                                 \
+            d[i] = v;                                                               \
+        }                                                                           \
+    }
 
-/* minps/maxps return the second operand when either is NaN: a < b ? a : b. */
-static void min_f32(void *dst, const void *a, const void *b, size_t n)
-{
-    float *d = dst;
-    const float *x = a, *y = b;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        _mm256_storeu_ps(d + i, _mm256_min_ps(_mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
-    for (; i < n; i++)
-        d[i] = x[i] < y[i] ? x[i] : y[i];
-}
+#define LOADI(p) _mm256_loadu_si256((const __m256i *)(p))
+#define STOREI(p, v) _mm256_storeu_si256((__m256i *)(p), v)
 
-static void max_f32(void *dst, const void *a, const void *b, size_t n)
-{
-    float *d = dst;
-    const float *x = a, *y = b;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        _mm256_storeu_ps(d + i, _mm256_max_ps(_mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
-    for (; i < n; i++)
-        d[i] = x[i] > y[i] ? x[i] : y[i];
-}
+DEFINE_AVX2(min_u8, uint8_t, __m256i, LOADI, STOREI, _mm256_min_epu8, SMIN)
+DEFINE_AVX2(max_u8, uint8_t, __m256i, LOADI, STOREI, _mm256_max_epu8, SMAX)
+DEFINE_AVX2(min_u16, uint16_t, __m256i, LOADI, STOREI, _mm256_min_epu16, SMIN)
+DEFINE_AVX2(max_u16, uint16_t, __m256i, LOADI, STOREI, _mm256_max_epu16, SMAX)
+/* minps/maxps return the second operand when either is NaN: a < b ? a : b, as SMIN */
+DEFINE_AVX2(min_f32, float, __m256, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_min_ps, SMIN)
+DEFINE_AVX2(max_f32, float, __m256, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_max_ps, SMAX)
 
 seg__minmax_fn seg__morph_minmax_avx2(seg_type type, int is_max)
 {

@@ -108,11 +108,11 @@ static void hist_rows(void *ctx, int64_t y0, int64_t y1)
     hist_job *j = ctx;
     uint32_t *h = j->parts + (size_t)(y0 / j->grain) * j->bins;
     int w = j->src->width;
-    for (int64_t y = y0; y < y1; y++) {
-        if (j->src->type == SEG_U8) {
-            /* four sub-histograms break the store-to-load dependency on repeated values */
-            uint32_t h4[4][256];
-            memset(h4, 0, sizeof h4);
+    if (j->src->type == SEG_U8) {
+        /* four sub-histograms break the store-to-load dependency on repeated values */
+        uint32_t h4[4][256];
+        memset(h4, 0, sizeof h4);
+        for (int64_t y = y0; y < y1; y++) {
             const uint8_t *s = seg__row(j->src, (int)y);
             int i = 0;
             for (; i + 4 <= w; i += 4) {
@@ -123,19 +123,21 @@ static void hist_rows(void *ctx, int64_t y0, int64_t y1)
             }
             for (; i < w; i++)
                 h4[0][s[i]]++;
-            for (int b = 0; b < 256; b++)
-                h[b] += h4[0][b] + h4[1][b] + h4[2][b] + h4[3][b];
-        } else {
-            const uint16_t *s = seg__row(j->src, (int)y);
-            for (int i = 0; i < w; i++)
-                h[s[i]]++;
         }
+        for (int b = 0; b < 256; b++)
+            h[b] = h4[0][b] + h4[1][b] + h4[2][b] + h4[3][b];
+        return;
+    }
+    for (int64_t y = y0; y < y1; y++) {
+        const uint16_t *s = seg__row(j->src, (int)y);
+        for (int i = 0; i < w; i++)
+            h[s[i]]++;
     }
 }
 
 static int histogram(const seg_image *src, int bins, uint64_t *h)
 {
-    int64_t grain = seg__grain(src->height, src->type == SEG_U8 ? 16 : 64);
+    int64_t grain = seg__grain(src->height, SEG_MAX(src->type == SEG_U8 ? 16 : 64, 65536 / src->width));
     int64_t pieces = (src->height + grain - 1) / grain;
     size_t n;
     if (!seg__mul((size_t)pieces, (size_t)bins, &n))
@@ -296,7 +298,7 @@ int seg_threshold(const seg_image *src, seg_image *dst, double thresh, double ma
         j.ithresh = SEG_MAX(-1, SEG_MIN(it, hi));
         j.imaxval = op == SEG_THRESH_TRUNC ? SEG_MAX(0, SEG_MIN(it, hi)) : round_sat(maxval, hi);
     }
-    seg__parallel_for(src->height, seg__grain(src->height, 8), thresh_rows, &j);
+    seg__parallel_for(src->height, seg__grain(src->height, SEG_MAX(8, 65536 / (src->width * src->channels))), thresh_rows, &j);
     if (used)
         *used = thresh;
     return SEG_OK;
