@@ -41,11 +41,14 @@ SEG_API int seg_threshold(const seg_image *src, seg_image *dst, double thresh, d
 /* Adaptive threshold like cv2.adaptiveThreshold(src, maxval, method, type, block, C) in
  * OpenCV 4.6: the local mean (MEAN_C: block x block box mean of u8 rounded to nearest;
  * GAUSSIAN_C: Gaussian-weighted, computed in f32 and rounded to u8, sigma from the block
- * size) with a replicated border; dst = maxval where src - mean > -ceil(C) (BINARY) or
- * src - mean <= -floor(C) (BINARY_INV), else 0. maxval < 0 gives an all-zero image.
- * src: u8, 1 channel. block: odd, > 1. dst allocated when empty or must match; may be
- * src. Errors: SEG_EINVAL (bad block, method or type), SEG_ETYPE, SEG_ESIZE,
- * SEG_EUNSUPPORTED (GAUSSIAN_C while seg_gaussian_blur is not available in this build). */
+ * size, through seg_gaussian_blur) with a replicated border; dst = maxval where
+ * src - mean > -ceil(C) (BINARY) or src - mean <= -floor(C) (BINARY_INV), else 0.
+ * maxval < 0 gives an all-zero image; maxval is rounded and saturated to u8.
+ * src: u8, 1 channel. block: odd, 3..65535. dst allocated when empty (caller frees with
+ * seg_image_free) or must match; may be src (in place). Errors: SEG_EINVAL (bad block,
+ * method or type, NaN C), SEG_ETYPE, SEG_ESIZE, SEG_ENOMEM. GAUSSIAN_C is identical to
+ * cv2 as far as seg_gaussian_blur's f32 output is (a mean exactly between two integers
+ * could round differently; none seen in the tests). */
 SEG_API int seg_adaptive_threshold(const seg_image *src, seg_image *dst, double maxval,
                                    int method, int type, int block, double c);
 

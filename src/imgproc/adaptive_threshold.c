@@ -130,7 +130,6 @@ static void apply_rows(void *ctx, int64_t y0, int64_t y1)
  * convertTo does. Kept apart so the filter module is the only Gaussian in the library. */
 static int gaussian_mean(const seg_image *src, int block, seg_image *mean)
 {
-#ifdef SEGKIT_HAVE_GAUSSIAN_BLUR
     seg_image f = {0}, g = {0};
     int rc = seg_image_convert(src, &f, SEG_F32, 1.0, 0.0);
     if (!rc)
@@ -140,13 +139,6 @@ static int gaussian_mean(const seg_image *src, int block, seg_image *mean)
     seg_image_free(&f);
     seg_image_free(&g);
     return rc ? seg__fail(rc, "adaptive_threshold: %s", seg_last_error()) : SEG_OK;
-#else
-    (void)src;
-    (void)block;
-    (void)mean;
-    return seg__fail(SEG_EUNSUPPORTED, "adaptive_threshold: GAUSSIAN_C needs the Gaussian "
-                     "blur of the filter module, which this build does not have yet");
-#endif
 }
 
 int seg_adaptive_threshold(const seg_image *src, seg_image *dst, double maxval, int method,

@@ -104,7 +104,7 @@ def test_real_images(name):
     for f in (cv2.THRESH_OTSU, cv2.THRESH_TRIANGLE):
         for ty in TYPES:
             same(*cv2.threshold(img, 0, 255, ty | f), *segkit.threshold(img, 0, 255, ty | f))
-    for method in (segkit.ADAPTIVE_THRESH_MEAN_C,):
+    for method in (segkit.ADAPTIVE_THRESH_MEAN_C, segkit.ADAPTIVE_THRESH_GAUSSIAN_C):
         for ty in (0, 1):
             for block, c in ((11, 2), (31, -5), (3, 0.5)):
                 np.testing.assert_array_equal(
@@ -149,22 +149,18 @@ def test_adaptive_views_and_in_place(rng):
     np.testing.assert_array_equal(a, ref)
 
 
-def gaussian_or_skip(*args):
-    try:
-        return segkit.adaptive_threshold(*args)
-    except segkit.Error as e:
-        assert e.status == -7 and "GAUSSIAN_C" in str(e)
-        pytest.skip("GAUSSIAN_C waits for seg_gaussian_blur from the filter module: " + str(e))
-
-
 def test_adaptive_gaussian_matches_cv2(rng):
     for h, w in ADAPT_SIZES:
         img = rng.integers(0, 256, (h, w), dtype=np.uint8)
+        for src in (img, img[:, ::-1]):
+            for mv in (255, 77.5, -1):
+                np.testing.assert_array_equal(segkit.adaptive_threshold(src, mv, 1, 0, 7, 1),
+                                              cv2.adaptiveThreshold(src, mv, 1, 0, 7, 1))
         for block in (3, 5, 11, 25):
             for c in (-3.5, 0, 2, 2.7):
                 for ty in (0, 1):
                     np.testing.assert_array_equal(
-                        gaussian_or_skip(img, 255, 1, ty, block, c),
+                        segkit.adaptive_threshold(img, 255, 1, ty, block, c),
                         cv2.adaptiveThreshold(img, 255, 1, ty, block, c))
 
 
