@@ -1,5 +1,7 @@
 """Parity of segkit's morphology with cv2.erode / dilate / morphologyEx /
 getStructuringElement (OpenCV 4.6, default border): exact equality everywhere."""
+import os
+
 import cv2
 import numpy as np
 import pytest
@@ -230,6 +232,8 @@ def test_bad_input_gives_clear_errors():
     for f, msg in cases:
         with pytest.raises(segkit.Error, match=msg):
             f()
+    if "libasan" in os.environ.get("LD_PRELOAD", ""):
+        return  # ASan's preloaded runtime cannot unwind cv2's C++ exceptions
     with pytest.raises(cv2.error):  # the reference refuses these too
         cv2.erode(img, k3, anchor=(3, 0))
     with pytest.raises(cv2.error):

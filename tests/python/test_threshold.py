@@ -1,5 +1,7 @@
 """Parity of segkit's thresholds with cv2.threshold / cv2.adaptiveThreshold (OpenCV 4.6):
 exact equality of the images and of the returned threshold."""
+import os
+
 import cv2
 import numpy as np
 import pytest
@@ -192,7 +194,10 @@ def test_bad_input_gives_clear_errors():
     for f, msg in cases:
         with pytest.raises(segkit.Error, match=msg):
             f()
-    # the reference refuses the same inputs
+    # the reference refuses the same inputs (not under ASan, whose preloaded runtime
+    # cannot unwind cv2's C++ exceptions)
+    if "libasan" in os.environ.get("LD_PRELOAD", ""):
+        return
     with pytest.raises(cv2.error):
         cv2.adaptiveThreshold(img, 255, 0, 0, 4, 0)
     with pytest.raises(cv2.error):
