@@ -1,4 +1,4 @@
-/* AVX2 n-way element-wise min/max for the morphology kernels (two 32-byte vectors a step,
+/* AVX2 n-way element-wise min/max for the morphology kernels (four 32-byte vectors a step,
  * every source folded in registers, one store); the plain versions in morph.c are the
  * oracle (tests/c/test_morph.c and tests/python/test_morph.py compare them). */
 #include "morph_internal.h"
@@ -15,15 +15,20 @@
         T *d = dst;                                                                 \
         const T *s0 = src[0];                                                       \
         size_t i = 0;                                                               \
-        for (; i + 2 * lanes <= n; i += 2 * lanes) {                                \
+        for (; i + 4 * lanes <= n; i += 4 * lanes) {                                \
             VT v0 = LOAD(s0 + i), v1 = LOAD(s0 + i + lanes);                        \
+            VT v2 = LOAD(s0 + i + 2 * lanes), v3 = LOAD(s0 + i + 3 * lanes);        \
             for (int k = 1; k < ns; k++) {                                          \
-                const T *sk = src[k];                                               \
-                v0 = VOP(v0, LOAD(sk + i));                                         \
-                v1 = VOP(v1, LOAD(sk + i + lanes));                                 \
+                const T *sk = (const T *)src[k] + i;                                \
+                v0 = VOP(v0, LOAD(sk));                                             \
+                v1 = VOP(v1, LOAD(sk + lanes));                                     \
+                v2 = VOP(v2, LOAD(sk + 2 * lanes));                                 \
+                v3 = VOP(v3, LOAD(sk + 3 * lanes));                                 \
             }                                                                       \
             STORE(d + i, v0);                                                       \
             STORE(d + i + lanes, v1);                                               \
+            STORE(d + i + 2 * lanes, v2);                                           \
+            STORE(d + i + 3 * lanes, v3);                                           \
         }                                                                           \
         for (; i + lanes <= n; i += lanes) {                                        \
             VT v0 = LOAD(s0 + i);                                                   \
