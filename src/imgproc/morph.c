@@ -216,21 +216,29 @@ static void fill_border(void *buf, size_t n, seg_type t, int is_max)
     }
 }
 
-/* Padded row: element i*c + ch is source pixel (i - ax) of row sy, or the border. */
-static void pad_row(const morph_job *j, uint8_t *p, int sy)
+/* Padded row, indices [i0, i1): element i*c + ch is source pixel (i - ax) of row sy, or
+ * the border. */
+static void pad_segment(const morph_job *j, uint8_t *p, int sy, int i0, int i1)
 {
     const seg_image *s = j->src;
-    int w = s->width, c = s->channels, wp = w + j->k->kw - 1, ax = j->k->ax;
-    size_t es = seg_type_size(s->type);
-    int i0 = SEG_MAX(0, ax), i1 = SEG_MIN(wp, ax + w);
-    if (i0 > 0)
-        fill_border(p, (size_t)i0 * c, s->type, j->is_max);
-    if (i1 > i0)
-        memcpy(p + (size_t)i0 * c * es, (const uint8_t *)seg__row(s, sy) + (size_t)(i0 - ax) * c * es,
-               (size_t)(i1 - i0) * c * es);
-    if (i1 < wp)
-        fill_border(p + (size_t)SEG_MAX(i1, 0) * c * es, (size_t)(wp - SEG_MAX(i1, 0)) * c, s->type,
-                    j->is_max);
+    int w = s->width, c = s->channels, ax = j->k->ax;
+    size_t pix = (size_t)c * seg_type_size(s->type);
+    int a = SEG_MAX(i0, ax), b = SEG_MIN(i1, ax + w); /* the part inside the image */
+    if (b <= a) {
+        fill_border(p + (size_t)i0 * pix, (size_t)(i1 - i0) * c, s->type, j->is_max);
+        return;
+    }
+    if (a > i0)
+        fill_border(p + (size_t)i0 * pix, (size_t)(a - i0) * c, s->type, j->is_max);
+    memcpy(p + (size_t)a * pix, (const uint8_t *)seg__row(s, sy) + (size_t)(a - ax) * pix,
+           (size_t)(b - a) * pix);
+    if (i1 > b)
+        fill_border(p + (size_t)b * pix, (size_t)(i1 - b) * c, s->type, j->is_max);
+}
+
+static void pad_row(const morph_job *j, uint8_t *p, int sy)
+{
+    pad_segment(j, p, sy, 0, j->src->width + j->k->kw - 1);
 }
 
 /* The doubling level l (windows of 2^l) that makes a window of `len` cheapest: building a
@@ -384,12 +392,12 @@ static void runs_rows(morph_job *j, int y0, int y1)
         }
     }
     int wp = w + kw - 1, NL = L + 1;
-    size_t es = seg_type_size(s->type), pix = (size_t)c * es, rowe = (size_t)w * c;
+    size_t es = seg_type_size(s->type), pix = (size_t)c * es;
     size_t padb = (size_t)wp * pix, nptr = 0;
     for (int r = 0; r < nruns; r++)
         nptr += (size_t)k->runs[r].len;
     uint8_t *mem = seg__malloc(padb * (1 + (size_t)kh * NL));
-    const uint8_t **lv = seg__malloc(((size_t)kh * NL + nptr) * sizeof *lv);
+    const uint8_t **lv = seg__malloc(((size_t)kh * (NL + 1) + nptr) * sizeof *lv);
     if (!mem || !lv) {
         seg__free(mem);
         seg__free(lv);
@@ -399,6 +407,11 @@ static void runs_rows(morph_job *j, int y0, int y1)
     const uint8_t **ptr = lv + (size_t)kh * NL;
     uint8_t *brow = mem;
     fill_border(brow, (size_t)wp * c, s->type, j->is_max);
+    /* Without levels (small kernels), output columns [xa, xb) whose whole window lies in
+     * the image read the source rows in place; only the edges need padded copies. */
+    int xa = SEG_MAX(0, k->ax), xb = SEG_MIN(w, w - (kw - 1 - k->ax));
+    int direct = L == 0 && xb - xa >= 64;
+    const uint8_t **srow = ptr + nptr; /* per slot: the source row, NULL beyond the image */
     for (int y = y0 - 1; y < y1; y++) {
         /* bring padded rows q = y + kh - 1 (and, at the start, all of y0 .. y0 + kh - 2) */
         int qa = y < y0 ? y0 : y + kh - 1, qb = y < y0 ? y0 + kh - 1 : y + kh;
@@ -408,26 +421,46 @@ static void runs_rows(morph_job *j, int y0, int y1)
             if (sy < 0 || sy >= h) {
                 for (int l = 0; l < NL; l++)
                     sl[l] = brow;
+                srow[slot] = NULL;
                 continue;
             }
             uint8_t *store[32];
             for (int l = 0; l < NL; l++)
                 store[l] = mem + padb * (1 + (size_t)slot * NL + l);
-            pad_row(j, store[0], sy);
             sl[0] = store[0];
+            srow[slot] = seg__row(s, sy);
+            if (direct) {
+                int e = SEG_MIN(wp, xa + kw - 1);
+                pad_segment(j, store[0], sy, 0, e);
+                pad_segment(j, store[0], sy, SEG_MAX(e, xb), wp);
+                continue;
+            }
+            pad_row(j, store[0], sy);
             build_levels(j, sl, store, L, wp);
         }
         if (y < y0)
             continue;
-        int n = 0;
-        for (int ky = 0; ky < kh; ky++) {
-            const uint8_t **sl = lv + (size_t)((y + ky) % kh) * NL;
-            for (int r = k->row_start[ky]; r < k->row_start[ky + 1]; r++) {
-                int len = k->runs[r].len, l = SEG_MIN(L, ilog2(len));
-                n += cover(ptr + n, sl[l], k->runs[r].x0, len, l, pix);
+        uint8_t *d = seg__row(j->dst, y);
+        /* parts: 0 = all columns (padded rows), or 1 = [0, xa), 2 = [xa, xb), 3 = [xb, w) */
+        for (int part = direct ? 1 : 0; part <= (direct ? 3 : 0); part++) {
+            int x0 = part == 0 || part == 1 ? 0 : part == 2 ? xa : xb;
+            int x1 = part == 0 || part == 3 ? w : part == 1 ? xa : xb;
+            if (x1 <= x0)
+                continue;
+            int n = 0;
+            for (int ky = 0; ky < kh; ky++) {
+                int slot = (y + ky) % kh;
+                const uint8_t **sl = lv + (size_t)slot * NL;
+                for (int r = k->row_start[ky]; r < k->row_start[ky + 1]; r++) {
+                    int len = k->runs[r].len, l = SEG_MIN(L, ilog2(len));
+                    const uint8_t *base = sl[l] + (size_t)x0 * pix;
+                    if (part == 2 && srow[slot]) /* padded index x + kx is column x + kx - ax */
+                        base = srow[slot] + (size_t)(x0 - k->ax) * pix;
+                    n += cover(ptr + n, base, k->runs[r].x0, len, l, pix);
+                }
             }
+            j->op(d + (size_t)x0 * pix, (const void *const *)ptr, n, (size_t)(x1 - x0) * c);
         }
-        j->op(seg__row(j->dst, y), (const void *const *)ptr, n, rowe);
     }
     seg__free(mem);
     seg__free(lv);
@@ -453,11 +486,32 @@ static int morph_once(const seg_image *src, seg_image *dst, const kernel_runs *k
     return SEG_OK;
 }
 
+/* An owned image like `like` without zero-filling (every pixel gets written): saves a
+ * memset of the whole image per temporary. Freed by seg_image_free. */
+static int alloc_uninit(seg_image *img, const seg_image *like, const char *who)
+{
+    size_t row, stride, total;
+    if (!seg__image_bytes(like->width, like->height, like->channels, seg_type_size(like->type),
+                          &row, NULL) ||
+        !seg__add(row, SEG_ALIGN - 1, &stride))
+        return seg__fail(SEG_EOVERFLOW, "%s: image size overflows", who);
+    stride &= ~(size_t)(SEG_ALIGN - 1);
+    if (!seg__mul(stride, (size_t)like->height, &total))
+        return seg__fail(SEG_EOVERFLOW, "%s: image size overflows", who);
+    void *p = seg__malloc(total ? total : 1);
+    if (!p)
+        return seg__fail(SEG_ENOMEM, "%s: cannot allocate %zu bytes", who, total);
+    *img = (seg_image){p, like->width, like->height, stride, like->channels, like->type, 1};
+    return SEG_OK;
+}
+
 /* n passes of k; dst may alias src. */
 static int morph_iterate(const seg_image *src, seg_image *dst, const kernel_runs *k, int n,
                          int is_max, const char *who)
 {
-    int rc = seg__image_prepare(dst, src->width, src->height, src->channels, src->type, who);
+    int rc = dst && !dst->data ? alloc_uninit(dst, src, who)
+                               : seg__image_prepare(dst, src->width, src->height, src->channels,
+                                                    src->type, who);
     if (rc)
         return rc;
     int alias = dst->data == src->data;
@@ -465,13 +519,8 @@ static int morph_iterate(const seg_image *src, seg_image *dst, const kernel_runs
     const seg_image *cur = src;
     for (int i = 0; i < n && !rc; i++) {
         seg_image *out = (i == n - 1 && !alias) ? dst : &tmp[i & 1];
-        if (!out->data) {
-            rc = seg_image_alloc(out, src->width, src->height, src->channels, src->type);
-            if (rc) {
-                rc = seg__fail(rc, "%s: %s", who, seg_last_error());
-                break;
-            }
-        }
+        if (!out->data && (rc = alloc_uninit(out, src, who)))
+            break;
         rc = morph_once(cur, out, k, is_max, who);
         cur = out;
     }
@@ -621,7 +670,7 @@ static int hitmiss(const seg_image *src, seg_image *dst, const seg_image *kernel
     if (!rc && count_members(kernel, 1) > 0)
         rc = morph_op(src, &e1, kernel, 1, ax, ay, iterations, 0, who);
     if (!rc && count_members(kernel, -1) > 0) {
-        rc = seg_image_alloc(&inv, src->width, src->height, 1, SEG_U8);
+        rc = alloc_uninit(&inv, src, who);
         for (int y = 0; !rc && y < src->height; y++) {
             const uint8_t *s = seg__row(src, y);
             uint8_t *d = seg__row(&inv, y);
@@ -663,7 +712,9 @@ int seg_morphology_ex(const seg_image *src, seg_image *dst, int op, const seg_im
     if (op == SEG_MORPH_ERODE || op == SEG_MORPH_DILATE)
         return morph_op(src, dst, kernel, 0, ax, ay, iterations, op == SEG_MORPH_DILATE, who);
     seg_image t1 = {0}, t2 = {0};
-    if ((rc = seg__image_prepare(dst, src->width, src->height, src->channels, src->type, who)))
+    if ((rc = dst && !dst->data ? alloc_uninit(dst, src, who)
+                                : seg__image_prepare(dst, src->width, src->height, src->channels,
+                                                     src->type, who)))
         return rc;
     switch (op) {
     case SEG_MORPH_OPEN:
