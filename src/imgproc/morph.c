@@ -396,22 +396,49 @@ static void runs_rows(morph_job *j, int y0, int y1)
     size_t padb = (size_t)wp * pix, nptr = 0;
     for (int r = 0; r < nruns; r++)
         nptr += (size_t)k->runs[r].len;
-    uint8_t *mem = seg__malloc(padb * (1 + (size_t)kh * NL));
-    const uint8_t **lv = seg__malloc(((size_t)kh * (NL + 1) + nptr) * sizeof *lv);
-    if (!mem || !lv) {
-        seg__free(mem);
-        seg__free(lv);
-        atomic_store(&j->failed, 1);
-        return;
-    }
-    const uint8_t **ptr = lv + (size_t)kh * NL;
-    uint8_t *brow = mem;
-    fill_border(brow, (size_t)wp * c, s->type, j->is_max);
     /* Without levels (small kernels), output columns [xa, xb) whose whole window lies in
      * the image read the source rows in place; only the edges need padded copies. */
     int xa = SEG_MAX(0, k->ax), xb = SEG_MIN(w, w - (kw - 1 - k->ax));
     int direct = L == 0 && xb - xa >= 64;
+    /* ... and consecutive kernel rows with the same runs (the middle of an ellipse) are
+     * merged first by a vertical minimum into a padded row: gfirst[ky] is the first row
+     * of ky's group, or -1 when ky stands alone. */
+    int *gfirst = seg__malloc((size_t)kh * sizeof *gfirst), ngroups = 0;
+    if (!gfirst) {
+        atomic_store(&j->failed, 1);
+        return;
+    }
+    for (int ky = 0; ky < kh;) {
+        int ky1 = ky + 1, nr = k->row_start[ky + 1] - k->row_start[ky], sum = 0;
+        for (int r = k->row_start[ky]; r < k->row_start[ky + 1]; r++)
+            sum += k->runs[r].len;
+        while (direct && ky1 < kh && k->row_start[ky1 + 1] - k->row_start[ky1] == nr &&
+               memcmp(k->runs + k->row_start[ky1], k->runs + k->row_start[ky],
+                      (size_t)nr * sizeof *k->runs) == 0)
+            ky1++;
+        int grouped = ky1 - ky >= 2 && sum >= 3;
+        for (int i = ky; i < ky1; i++)
+            gfirst[i] = grouped ? ky : -1;
+        ngroups += grouped;
+        ky = grouped ? ky1 : ky + 1;
+    }
+    uint8_t *mem = seg__malloc(padb * (1 + (size_t)kh * NL + (size_t)ngroups));
+    const uint8_t **lv = seg__malloc(((size_t)kh * (NL + 2) + nptr + 1) * sizeof *lv);
+    if (!mem || !lv) {
+        seg__free(mem);
+        seg__free(lv);
+        seg__free(gfirst);
+        atomic_store(&j->failed, 1);
+        return;
+    }
+    const uint8_t **ptr = lv + (size_t)kh * NL;
     const uint8_t **srow = ptr + nptr; /* per slot: the source row, NULL beyond the image */
+    const uint8_t **vsrc = srow + kh;  /* sources of a group's vertical minimum */
+    uint8_t *brow = mem, *gbuf = mem + padb * (1 + (size_t)kh * NL);
+    fill_border(brow, (size_t)wp * c, s->type, j->is_max);
+    for (int g = 0; g < ngroups; g++) /* border zones stay; the image part is rewritten */
+        memcpy(gbuf + (size_t)g * padb, brow, padb);
+    int i0 = SEG_MAX(0, k->ax), i1 = SEG_MIN(wp, k->ax + w); /* image part of a padded row */
     for (int y = y0 - 1; y < y1; y++) {
         /* bring padded rows q = y + kh - 1 (and, at the start, all of y0 .. y0 + kh - 2) */
         int qa = y < y0 ? y0 : y + kh - 1, qb = y < y0 ? y0 + kh - 1 : y + kh;
@@ -441,6 +468,24 @@ static void runs_rows(morph_job *j, int y0, int y1)
         if (y < y0)
             continue;
         uint8_t *d = seg__row(j->dst, y);
+        for (int ky = 0, g = 0; ky < kh; ky++) {
+            if (gfirst[ky] != ky)
+                continue;
+            int n = 0, border = 0;
+            for (int i = ky; i < kh && gfirst[i] == ky; i++) {
+                const uint8_t *r = srow[(y + i) % kh];
+                if (r)
+                    vsrc[n++] = r + (size_t)(i0 - k->ax) * pix;
+                else
+                    border = 1;
+            }
+            if (border)
+                vsrc[n++] = brow;
+            if (i1 > i0)
+                j->op(gbuf + (size_t)g * padb + (size_t)i0 * pix, (const void *const *)vsrc, n,
+                      (size_t)(i1 - i0) * c);
+            g++;
+        }
         /* parts: 0 = all columns (padded rows), or 1 = [0, xa), 2 = [xa, xb), 3 = [xb, w) */
         for (int part = direct ? 1 : 0; part <= (direct ? 3 : 0); part++) {
             int x0 = part == 0 || part == 1 ? 0 : part == 2 ? xa : xb;
@@ -448,22 +493,28 @@ static void runs_rows(morph_job *j, int y0, int y1)
             if (x1 <= x0)
                 continue;
             int n = 0;
-            for (int ky = 0; ky < kh; ky++) {
+            for (int ky = 0, g = 0; ky < kh; ky++) {
+                if (gfirst[ky] >= 0 && gfirst[ky] != ky)
+                    continue; /* merged into its group's first row */
                 int slot = (y + ky) % kh;
                 const uint8_t **sl = lv + (size_t)slot * NL;
                 for (int r = k->row_start[ky]; r < k->row_start[ky + 1]; r++) {
                     int len = k->runs[r].len, l = SEG_MIN(L, ilog2(len));
                     const uint8_t *base = sl[l] + (size_t)x0 * pix;
-                    if (part == 2 && srow[slot]) /* padded index x + kx is column x + kx - ax */
+                    if (gfirst[ky] == ky)
+                        base = gbuf + (size_t)g * padb + (size_t)x0 * pix;
+                    else if (part == 2 && srow[slot]) /* padded index x + kx: column x + kx - ax */
                         base = srow[slot] + (size_t)(x0 - k->ax) * pix;
                     n += cover(ptr + n, base, k->runs[r].x0, len, l, pix);
                 }
+                g += gfirst[ky] == ky;
             }
             j->op(d + (size_t)x0 * pix, (const void *const *)ptr, n, (size_t)(x1 - x0) * c);
         }
     }
     seg__free(mem);
     seg__free(lv);
+    seg__free(gfirst);
 }
 
 static void morph_rows(void *ctx, int64_t y0, int64_t y1)

@@ -238,3 +238,21 @@ def test_bad_input_gives_clear_errors():
         cv2.erode(img, k3, anchor=(3, 0))
     with pytest.raises(cv2.error):
         cv2.morphologyEx(np.zeros((4, 4, 3), np.uint8), 7, k3)
+
+
+def test_wide_rows_in_place_source_path(rng):
+    """Rows wide enough that small kernels read the source in place (edges padded) and
+    equal kernel rows are merged first: every shape, sizes 2..15, anchors, f32 infinities."""
+    imgs = [rand_image(rng, (19, 203), np.uint8), rand_image(rng, (9, 160, 3), np.uint16),
+            rand_image(rng, (17, 150), np.float32)]
+    imgs[2][:, :4] = np.inf
+    imgs[2][3:, -5:] = -np.inf
+    for img in imgs:
+        for shape in SHAPES:
+            for size in range(2, 16):
+                for ks in ((size, size), (size, 3), (3, size)):
+                    k = cv2.getStructuringElement(shape, ks)
+                    for anchor in ((-1, -1), (0, 0), (ks[0] - 1, ks[1] - 1)):
+                        for f, g in ((segkit.erode, cv2.erode), (segkit.dilate, cv2.dilate)):
+                            eq(f(img, k, anchor=anchor), g(img, k, anchor=anchor),
+                               "%s %s %s %s" % (img.dtype, shape, ks, anchor))
