@@ -13,4 +13,24 @@ typedef void (*seg__minmax_fn)(void *dst, const void *const *src, int nsrc, size
 seg__minmax_fn seg__morph_minmax_plain(seg_type type, int is_max);
 seg__minmax_fn seg__morph_minmax_avx2(seg_type type, int is_max);
 
+/* A kernel as runs of members per row, trimmed to the members' bounding box; the anchor
+ * is relative to the box (it may lie outside it). Built by morph.c. */
+typedef struct {
+    int x0, len;
+} seg__morph_run;
+
+typedef struct {
+    int kw, kh, ax, ay;
+    int rect;                /* every cell of the box is a member */
+    int maxlen;              /* longest run */
+    int *row_start;          /* kh + 1 offsets into runs */
+    seg__morph_run *runs;
+} seg__morph_kernel;
+
+/* One erosion (is_max 0) or dilation of src into dst (prepared, distinct from src) with
+ * the default border, in row bands through seg__parallel_for (morph_rows.c).
+ * Errors: SEG_ENOMEM (message names `who`). */
+int seg__morph_once(const seg_image *src, seg_image *dst, const seg__morph_kernel *k,
+                    int is_max, const char *who);
+
 #endif
