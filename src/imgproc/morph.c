@@ -178,43 +178,70 @@ static int check_kernel(const seg_image *kernel, int *ax, int *ay, const char *w
     return SEG_OK;
 }
 
+/* cv2's rules turning (kernel, iterations) into passes: *n passes of *k, or *n == 0 when
+ * the result is a copy of the source (no iteration, or a 1x1 kernel). */
+static int plan_kernel(const seg_image *kernel, int want, int ax, int ay, int iterations,
+                       kernel_runs *k, int *n)
+{
+    memset(k, 0, sizeof *k);
+    if (iterations < 0)
+        iterations = 1;
+    *n = iterations;
+    if (iterations == 0 || (kernel && kernel->width * kernel->height == 1)) {
+        *n = 0;
+        return SEG_OK;
+    }
+    if (!kernel) {
+        /* cv2: a (1 + 2n)-square rectangle anchored at its centre, one pass */
+        if (1 + 2 * (int64_t)iterations <= SEG_MORPH_MAX_KSIZE) {
+            *n = 1;
+            return kernel_rect(k, 1 + 2 * iterations, 1 + 2 * iterations, iterations, iterations);
+        }
+        return kernel_rect(k, 3, 3, 1, 1);
+    }
+    int kw = kernel->width, kh = kernel->height;
+    int64_t gw = kw + (int64_t)(iterations - 1) * (kw - 1);
+    int64_t gh = kh + (int64_t)(iterations - 1) * (kh - 1);
+    if (iterations > 1 && count_members(kernel, want) == kw * kh && gw <= SEG_MORPH_MAX_KSIZE &&
+        gh <= SEG_MORPH_MAX_KSIZE) {
+        /* cv2 grows a full rectangle instead of iterating (same result, one pass) */
+        *n = 1;
+        return kernel_rect(k, (int)gw, (int)gh, ax * iterations, ay * iterations);
+    }
+    return kernel_from_image(k, kernel, want, ax, ay);
+}
+
 /* cv2's morphOp: erode or dilate with `want` selecting the kernel's members. ax/ay are
  * already checked. */
 static int morph_op(const seg_image *src, seg_image *dst, const seg_image *kernel, int want,
                     int ax, int ay, int iterations, int is_max, const char *who)
 {
-    if (iterations < 0)
-        iterations = 1;
-    if (iterations == 0 || (kernel && kernel->width * kernel->height == 1)) {
+    kernel_runs k;
+    int n, rc = plan_kernel(kernel, want, ax, ay, iterations, &k, &n);
+    if (rc)
+        return rc;
+    if (n == 0) {
         if (dst != src && (!dst || dst->data != src->data))
             return seg_image_copy(src, dst);
         return SEG_OK;
     }
+    rc = morph_iterate(src, dst, &k, n, is_max, who);
+    kernel_free(&k);
+    return rc;
+}
+
+/* Open/close in one fused pass when cv2's rules leave one pass each way and dst has its
+ * own pixels; returns 1 (not done) otherwise, so the caller composes the two passes. */
+static int open_close_fused(const seg_image *src, seg_image *dst, const seg_image *kernel,
+                            int ax, int ay, int iterations, int first_max, const char *who)
+{
+    if (dst->data == src->data)
+        return 1;
     kernel_runs k;
-    int rc, n = iterations;
-    if (!kernel) {
-        /* cv2: a (1 + 2n)-square rectangle anchored at its centre, one pass */
-        if (1 + 2 * (int64_t)n <= SEG_MORPH_MAX_KSIZE) {
-            rc = kernel_rect(&k, 1 + 2 * n, 1 + 2 * n, n, n);
-            n = 1;
-        } else {
-            rc = kernel_rect(&k, 3, 3, 1, 1);
-        }
-    } else {
-        int kw = kernel->width, kh = kernel->height;
-        int64_t gw = kw + (int64_t)(n - 1) * (kw - 1), gh = kh + (int64_t)(n - 1) * (kh - 1);
-        if (n > 1 && count_members(kernel, want) == kw * kh && gw <= SEG_MORPH_MAX_KSIZE &&
-            gh <= SEG_MORPH_MAX_KSIZE) {
-            /* cv2 grows a full rectangle instead of iterating (same result, one pass) */
-            rc = kernel_rect(&k, (int)gw, (int)gh, ax * n, ay * n);
-            n = 1;
-        } else {
-            rc = kernel_from_image(&k, kernel, want, ax, ay);
-        }
-    }
+    int n, rc = plan_kernel(kernel, 0, ax, ay, iterations, &k, &n);
     if (rc)
         return rc;
-    rc = morph_iterate(src, dst, &k, n, is_max, who);
+    rc = n == 1 ? seg__morph_open_close(src, dst, &k, first_max, who) : 1;
     kernel_free(&k);
     return rc;
 }
@@ -343,6 +370,9 @@ int seg_morphology_ex(const seg_image *src, seg_image *dst, int op, const seg_im
     case SEG_MORPH_OPEN:
     case SEG_MORPH_CLOSE: {
         int first_max = op == SEG_MORPH_CLOSE;
+        rc = open_close_fused(src, dst, kernel, ax, ay, iterations, first_max, who);
+        if (rc <= 0)
+            break;
         rc = morph_op(src, &t1, kernel, 0, ax, ay, iterations, first_max, who);
         if (!rc)
             rc = morph_op(&t1, dst, kernel, 0, ax, ay, iterations, !first_max, who);

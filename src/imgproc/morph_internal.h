@@ -33,4 +33,10 @@ typedef struct {
 int seg__morph_once(const seg_image *src, seg_image *dst, const seg__morph_kernel *k,
                     int is_max, const char *who);
 
+/* Open (first_max 0: erode then dilate) or close with one pass each, band by band with
+ * the intermediate rows in a band buffer (no full-size temporary). dst is prepared and
+ * must not share pixels with src. Errors: SEG_ENOMEM. */
+int seg__morph_open_close(const seg_image *src, seg_image *dst, const seg__morph_kernel *k,
+                          int first_max, const char *who);
+
 #endif

@@ -74,6 +74,9 @@ typedef struct {
     const kernel_runs *k;
     seg__minmax_fn op;
     int is_max;
+    int h;      /* the image's height (src may hold only some of its rows) */
+    int src_y0; /* image row y is src row y - src_y0 */
+    int dst_y0; /* output row y goes to dst row y - dst_y0 */
     atomic_int failed;
 } morph_job;
 
@@ -116,7 +119,7 @@ static void pad_segment(const morph_job *j, uint8_t *p, int sy, int i0, int i1)
     }
     if (a > i0)
         fill_border(p + (size_t)i0 * pix, (size_t)(a - i0) * c, s->type, j->is_max);
-    memcpy(p + (size_t)a * pix, (const uint8_t *)seg__row(s, sy) + (size_t)(a - ax) * pix,
+    memcpy(p + (size_t)a * pix, (const uint8_t *)seg__row(s, sy - j->src_y0) + (size_t)(a - ax) * pix,
            (size_t)(b - a) * pix);
     if (i1 > b)
         fill_border(p + (size_t)b * pix, (size_t)(i1 - b) * c, s->type, j->is_max);
@@ -174,7 +177,7 @@ static void rect_rows(morph_job *j, int y0, int y1)
 {
     const seg_image *s = j->src;
     const kernel_runs *k = j->k;
-    int w = s->width, h = s->height, c = s->channels, kw = k->kw, kh = k->kh, ax = k->ax;
+    int w = s->width, h = j->h, c = s->channels, kw = k->kw, kh = k->kh, ax = k->ax;
     int wp = w + kw - 1, R = y1 - y0 + kh - 1, L = best_level(kw, 1);
     size_t es = seg_type_size(s->type), pix = (size_t)c * es, rowe = (size_t)w * c;
     size_t rowb = rowe * es, padb = (size_t)wp * pix;
@@ -202,7 +205,7 @@ static void rect_rows(morph_job *j, int y0, int y1)
     /* source row of window row q (q = y - y0 + ky), or the border row */
     for (int i = 0; i < R; i++) {
         int sy = y0 + i - k->ay;
-        rows[i] = sy < 0 || sy >= h ? brow : (const uint8_t *)seg__row(s, sy);
+        rows[i] = sy < 0 || sy >= h ? brow : (const uint8_t *)seg__row(s, sy - j->src_y0);
     }
     uint8_t *G = mem + padb * (2 + (size_t)L), *S = G + (size_t)R * rowb;
     if (vh) {
@@ -241,7 +244,7 @@ static void rect_rows(morph_job *j, int y0, int y1)
             }
             j->op(vdst, (const void *const *)ptr, n, vlen);
         }
-        uint8_t *d = seg__row(j->dst, y);
+        uint8_t *d = seg__row(j->dst, y - j->dst_y0);
         if (kw == 1) {
             memcpy(d, store[0], rowb);
             continue;
@@ -262,7 +265,7 @@ static void runs_rows(morph_job *j, int y0, int y1)
 {
     const seg_image *s = j->src;
     const kernel_runs *k = j->k;
-    int w = s->width, h = s->height, c = s->channels, kw = k->kw, kh = k->kh;
+    int w = s->width, h = j->h, c = s->channels, kw = k->kw, kh = k->kh;
     int nruns = k->row_start[kh];
     /* the level that minimises the work over all runs (levels are built once per row) */
     int L = 0, cost_best = -1;
@@ -341,7 +344,7 @@ static void runs_rows(morph_job *j, int y0, int y1)
             for (int l = 0; l < NL; l++)
                 store[l] = mem + padb * (1 + (size_t)slot * NL + l);
             sl[0] = store[0];
-            srow[slot] = seg__row(s, sy);
+            srow[slot] = seg__row(s, sy - j->src_y0);
             if (direct) {
                 int e = SEG_MIN(wp, xa + kw - 1);
                 pad_segment(j, store[0], sy, 0, e);
@@ -353,7 +356,7 @@ static void runs_rows(morph_job *j, int y0, int y1)
         }
         if (y < y0)
             continue;
-        uint8_t *d = seg__row(j->dst, y);
+        uint8_t *d = seg__row(j->dst, y - j->dst_y0);
         for (int ky = 0, g = 0; ky < kh; ky++) {
             if (gfirst[ky] != ky)
                 continue;
@@ -414,11 +417,62 @@ static void morph_rows(void *ctx, int64_t y0, int64_t y1)
 
 /* One pass; dst is prepared and distinct from src. */
 int seg__morph_once(const seg_image *src, seg_image *dst, const kernel_runs *k, int is_max,
-                      const char *who)
+                    const char *who)
 {
-    morph_job j = {src, dst, k, pick_minmax(src->type, is_max), is_max, 0};
-    seg__parallel_for(src->height, seg__grain(src->height, SEG_MAX(SEG_MAX(8, 4 * k->kh), 32768 / (src->width * src->channels))), morph_rows, &j);
+    morph_job j = {src, dst, k, pick_minmax(src->type, is_max), is_max, src->height, 0, 0, 0};
+    int64_t min_rows = SEG_MAX(SEG_MAX(8, 4 * k->kh), 32768 / (src->width * src->channels));
+    seg__parallel_for(src->height, seg__grain(src->height, min_rows), morph_rows, &j);
     if (atomic_load(&j.failed))
+        return seg__fail(SEG_ENOMEM, "%s: cannot allocate scratch rows", who);
+    return SEG_OK;
+}
+
+typedef struct {
+    const seg_image *src;
+    seg_image *dst;
+    const kernel_runs *k;
+    int first_max;
+    atomic_int failed;
+} fused_job;
+
+/* Rows [y0, y1) of open/close: the first pass for the rows the second pass reads, into a
+ * band buffer, then the second pass into dst. */
+static void fused_rows(void *ctx, int64_t y0, int64_t y1)
+{
+    fused_job *f = ctx;
+    const seg_image *s = f->src;
+    const kernel_runs *k = f->k;
+    int h = s->height;
+    int e0 = SEG_MAX(0, (int)y0 - k->ay), e1 = SEG_MIN(h, (int)y1 - 1 + k->kh - k->ay);
+    e1 = SEG_MAX(e1, e0);
+    size_t row = (size_t)s->width * s->channels * seg_type_size(s->type);
+    size_t stride = (row + SEG_ALIGN - 1) & ~(size_t)(SEG_ALIGN - 1);
+    void *buf = seg__malloc(stride * (size_t)SEG_MAX(1, e1 - e0));
+    if (!buf) {
+        atomic_store(&f->failed, 1);
+        return;
+    }
+    seg_image t = {buf, s->width, SEG_MAX(1, e1 - e0), stride, s->channels, s->type, 0};
+    morph_job a = {s, &t, k, pick_minmax(s->type, f->first_max), f->first_max, h, 0, e0, 0};
+    morph_job b = {&t, f->dst, k, pick_minmax(s->type, !f->first_max), !f->first_max, h, e0, 0,
+                   0};
+    if (e1 > e0)
+        morph_rows(&a, e0, e1);
+    if (!atomic_load(&a.failed))
+        morph_rows(&b, y0, y1);
+    if (atomic_load(&a.failed) || atomic_load(&b.failed))
+        atomic_store(&f->failed, 1);
+    seg__free(buf);
+}
+
+int seg__morph_open_close(const seg_image *src, seg_image *dst, const kernel_runs *k,
+                          int first_max, const char *who)
+{
+    fused_job f = {src, dst, k, first_max, 0};
+    /* larger bands: each recomputes kh - 1 rows of the first pass */
+    int64_t min_rows = SEG_MAX(SEG_MAX(16, 8 * k->kh), 65536 / (src->width * src->channels));
+    seg__parallel_for(src->height, seg__grain(src->height, min_rows), fused_rows, &f);
+    if (atomic_load(&f.failed))
         return seg__fail(SEG_ENOMEM, "%s: cannot allocate scratch rows", who);
     return SEG_OK;
 }
