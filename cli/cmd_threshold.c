@@ -8,9 +8,11 @@ static const cli_opt opts[] = {
     {"type", 't', CLI_STRING, "binary", "binary|binary-inv|trunc|tozero|tozero-inv",
      "what to write (cv2's THRESH_*; adaptive: binary or binary-inv)"},
     {"thresh", 0, CLI_DOUBLE, "127", NULL, "the threshold (ignored with --otsu/--triangle)"},
-    {"maxval", 0, CLI_DOUBLE, NULL, NULL, "value written for 'on' pixels [255, or 65535 for 16-bit]"},
+    {"maxval", 0, CLI_DOUBLE, NULL, NULL,
+     "value written for 'on' pixels [255, or 65535 for 16-bit]"},
     {"otsu", 0, CLI_FLAG, NULL, NULL, "choose the threshold by Otsu's method (gray 8/16-bit)"},
-    {"triangle", 0, CLI_FLAG, NULL, NULL, "choose the threshold by the triangle method (gray 8-bit)"},
+    {"triangle", 0, CLI_FLAG, NULL, NULL,
+     "choose the threshold by the triangle method (gray 8-bit)"},
     {"adaptive", 0, CLI_STRING, NULL, "mean|gaussian", "adaptive threshold with this local mean"},
     {"block", 0, CLI_INT, "11", NULL, "adaptive: block size (odd, > 1)"},
     {"c", 0, CLI_DOUBLE, "2", NULL, "adaptive: constant subtracted from the mean"},
@@ -72,7 +74,8 @@ static int run(const cli_args *a)
             seg_image_free(&img);
             return cli_fail(a, "--block must be odd and in 3..65535, got %ld", block);
         }
-        rc = seg_adaptive_threshold(&img, &out, maxval, method, type, (int)block, cli_double(a, "c"));
+        rc = seg_adaptive_threshold(&img, &out, maxval, method, type, (int)block,
+                                    cli_double(a, "c"));
     } else {
         int flags = type | (otsu ? SEG_THRESH_OTSU : 0) | (tri ? SEG_THRESH_TRIANGLE : 0);
         rc = seg_threshold(&img, &out, cli_double(a, "thresh"), maxval, flags, &used);

@@ -331,7 +331,8 @@ static int hitmiss(const seg_image *src, seg_image *dst, const seg_image *kernel
             rc = morph_op(&inv, &e2, kernel, -1, ax, ay, iterations, 0, who);
     }
     for (int y = 0; !rc && y < src->height; y++) {
-        const uint8_t *a = e1.data ? seg__row(&e1, y) : NULL, *b = e2.data ? seg__row(&e2, y) : NULL;
+        const uint8_t *a = e1.data ? seg__row(&e1, y) : NULL;
+        const uint8_t *b = e2.data ? seg__row(&e2, y) : NULL;
         uint8_t *d = seg__row(dst, y);
         for (int x = 0; x < src->width; x++)
             d[x] = (a ? a[x] : 255) & (b ? b[x] : 255);

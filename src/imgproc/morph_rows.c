@@ -68,6 +68,7 @@ static seg__minmax_fn pick_minmax(seg_type type, int is_max)
     }
     return seg__morph_minmax_plain(type, is_max);
 }
+
 typedef struct {
     const seg_image *src;
     seg_image *dst;
@@ -119,8 +120,8 @@ static void pad_segment(const morph_job *j, uint8_t *p, int sy, int i0, int i1)
     }
     if (a > i0)
         fill_border(p + (size_t)i0 * pix, (size_t)(a - i0) * c, s->type, j->is_max);
-    memcpy(p + (size_t)a * pix, (const uint8_t *)seg__row(s, sy - j->src_y0) + (size_t)(a - ax) * pix,
-           (size_t)(b - a) * pix);
+    const uint8_t *row = seg__row(s, sy - j->src_y0);
+    memcpy(p + (size_t)a * pix, row + (size_t)(a - ax) * pix, (size_t)(b - a) * pix);
     if (i1 > b)
         fill_border(p + (size_t)b * pix, (size_t)(i1 - b) * c, s->type, j->is_max);
 }

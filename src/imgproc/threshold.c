@@ -137,7 +137,9 @@ static void hist_rows(void *ctx, int64_t y0, int64_t y1)
 
 static int histogram(const seg_image *src, int bins, uint64_t *h)
 {
-    int64_t grain = seg__grain(src->height, SEG_MAX(src->type == SEG_U8 ? 16 : 64, 65536 / src->width));
+    /* pieces of at least ~64K pixels: small images run serially */
+    int64_t min_rows = SEG_MAX(src->type == SEG_U8 ? 16 : 64, 65536 / src->width);
+    int64_t grain = seg__grain(src->height, min_rows);
     int64_t pieces = (src->height + grain - 1) / grain;
     size_t n;
     if (!seg__mul((size_t)pieces, (size_t)bins, &n))
@@ -298,7 +300,8 @@ int seg_threshold(const seg_image *src, seg_image *dst, double thresh, double ma
         j.ithresh = SEG_MAX(-1, SEG_MIN(it, hi));
         j.imaxval = op == SEG_THRESH_TRUNC ? SEG_MAX(0, SEG_MIN(it, hi)) : round_sat(maxval, hi);
     }
-    seg__parallel_for(src->height, seg__grain(src->height, SEG_MAX(8, 65536 / (src->width * src->channels))), thresh_rows, &j);
+    int64_t min_rows = SEG_MAX(8, 65536 / (src->width * src->channels));
+    seg__parallel_for(src->height, seg__grain(src->height, min_rows), thresh_rows, &j);
     if (used)
         *used = thresh;
     return SEG_OK;

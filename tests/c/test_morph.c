@@ -120,7 +120,8 @@ static void test_against_brute_force_and_plain(void)
             ((uint8_t *)seg__row(&k, kh - 1))[0] = 1;
         }
         int ax = (int)(rnd() % kw), ay = (int)(rnd() % kh), is_max = trial % 3 == 0;
-        int rc = is_max ? seg_dilate(&src, &d1, &k, ax, ay, 1) : seg_erode(&src, &d1, &k, ax, ay, 1);
+        int rc = is_max ? seg_dilate(&src, &d1, &k, ax, ay, 1)
+                        : seg_erode(&src, &d1, &k, ax, ay, 1);
         CHECK_EQ_INT(rc, SEG_OK);
         int bad = 0;
         for (int y = 0; y < h && !bad; y++)
