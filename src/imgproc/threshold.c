@@ -137,8 +137,11 @@ static void hist_rows(void *ctx, int64_t y0, int64_t y1)
 
 static int histogram(const seg_image *src, int bins, uint64_t *h)
 {
-    /* pieces of at least ~64K pixels: small images run serially */
-    int64_t min_rows = SEG_MAX(src->type == SEG_U8 ? 16 : 64, 65536 / src->width);
+    /* pieces of at least ~64K pixels (small images run serially); 16-bit histograms are
+     * 256 KB each, so at most 8 pieces of those */
+    int64_t min_rows = SEG_MAX(16, 65536 / src->width);
+    if (bins > 256)
+        min_rows = SEG_MAX(min_rows, (src->height + 7) / 8);
     int64_t grain = seg__grain(src->height, min_rows);
     int64_t pieces = (src->height + grain - 1) / grain;
     size_t n;
