@@ -274,24 +274,24 @@ int seg_dilate(const seg_image *src, seg_image *dst, const seg_image *kernel, in
 /* dst = saturate(a - b), element-wise; dst may alias a or b. */
 static void subtract(const seg_image *a, const seg_image *b, seg_image *dst)
 {
-    int n = a->width * a->channels;
+    size_t n = (size_t)a->width * a->channels;
     for (int y = 0; y < a->height; y++) {
         const void *pa = seg__row(a, y), *pb = seg__row(b, y);
         void *pd = seg__row(dst, y);
         if (a->type == SEG_U8) {
             const uint8_t *x = pa, *z = pb;
             uint8_t *d = pd;
-            for (int i = 0; i < n; i++)
+            for (size_t i = 0; i < n; i++)
                 d[i] = x[i] > z[i] ? (uint8_t)(x[i] - z[i]) : 0;
         } else if (a->type == SEG_U16) {
             const uint16_t *x = pa, *z = pb;
             uint16_t *d = pd;
-            for (int i = 0; i < n; i++)
+            for (size_t i = 0; i < n; i++)
                 d[i] = x[i] > z[i] ? (uint16_t)(x[i] - z[i]) : 0;
         } else {
             const float *x = pa, *z = pb;
             float *d = pd;
-            for (int i = 0; i < n; i++)
+            for (size_t i = 0; i < n; i++)
                 d[i] = x[i] - z[i];
         }
     }

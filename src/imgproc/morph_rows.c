@@ -421,7 +421,7 @@ int seg__morph_once(const seg_image *src, seg_image *dst, const kernel_runs *k, 
                     const char *who)
 {
     morph_job j = {src, dst, k, pick_minmax(src->type, is_max), is_max, src->height, 0, 0, 0};
-    int64_t min_rows = SEG_MAX(SEG_MAX(8, 4 * k->kh), 32768 / (src->width * src->channels));
+    int64_t min_rows = SEG_MAX(SEG_MAX(8, 4 * k->kh), 32768 / ((int64_t)src->width * src->channels));
     seg__parallel_for(src->height, seg__grain(src->height, min_rows), morph_rows, &j);
     if (atomic_load(&j.failed))
         return seg__fail(SEG_ENOMEM, "%s: cannot allocate scratch rows", who);
@@ -471,7 +471,7 @@ int seg__morph_open_close(const seg_image *src, seg_image *dst, const kernel_run
 {
     fused_job f = {src, dst, k, first_max, 0};
     /* larger bands: each recomputes kh - 1 rows of the first pass */
-    int64_t min_rows = SEG_MAX(SEG_MAX(16, 8 * k->kh), 65536 / (src->width * src->channels));
+    int64_t min_rows = SEG_MAX(SEG_MAX(16, 8 * k->kh), 65536 / ((int64_t)src->width * src->channels));
     seg__parallel_for(src->height, seg__grain(src->height, min_rows), fused_rows, &f);
     if (atomic_load(&f.failed))
         return seg__fail(SEG_ENOMEM, "%s: cannot allocate scratch rows", who);

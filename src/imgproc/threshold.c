@@ -23,19 +23,19 @@ typedef struct {
         T *d = seg__row(j->dst, (int)y);                                     \
         switch (j->type) {                                                   \
         case SEG_THRESH_BINARY:                                              \
-            for (int i = 0; i < n; i++) d[i] = s[i] > TH ? MV : 0;           \
+            for (size_t i = 0; i < n; i++) d[i] = s[i] > TH ? MV : 0;           \
             break;                                                           \
         case SEG_THRESH_BINARY_INV:                                          \
-            for (int i = 0; i < n; i++) d[i] = s[i] > TH ? 0 : MV;           \
+            for (size_t i = 0; i < n; i++) d[i] = s[i] > TH ? 0 : MV;           \
             break;                                                           \
         case SEG_THRESH_TRUNC:                                               \
-            for (int i = 0; i < n; i++) d[i] = s[i] > TH ? TH : s[i];        \
+            for (size_t i = 0; i < n; i++) d[i] = s[i] > TH ? TH : s[i];        \
             break;                                                           \
         case SEG_THRESH_TOZERO:                                              \
-            for (int i = 0; i < n; i++) d[i] = s[i] > TH ? s[i] : 0;         \
+            for (size_t i = 0; i < n; i++) d[i] = s[i] > TH ? s[i] : 0;         \
             break;                                                           \
         default:                                                             \
-            for (int i = 0; i < n; i++) d[i] = s[i] > TH ? 0 : s[i];         \
+            for (size_t i = 0; i < n; i++) d[i] = s[i] > TH ? 0 : s[i];         \
             break;                                                           \
         }                                                                    \
     }
@@ -43,7 +43,7 @@ typedef struct {
 static void thresh_rows(void *ctx, int64_t y0, int64_t y1)
 {
     thresh_job *j = ctx;
-    int n = j->src->width * j->src->channels;
+    size_t n = (size_t)j->src->width * j->src->channels;
     if (j->src->type == SEG_U8) {
         /* t in [-1, 255] here (clamped by the caller) so the u8 compare is exact. */
         if (j->ithresh < 0 || j->ithresh >= 255) {
@@ -74,7 +74,7 @@ static void thresh_rows(void *ctx, int64_t y0, int64_t y1)
             for (int64_t y = y0; y < y1; y++) {
                 const uint16_t *s = seg__row(j->src, (int)y);
                 uint16_t *d = seg__row(j->dst, (int)y);
-                for (int i = 0; i < n; i++) {
+                for (size_t i = 0; i < n; i++) {
                     uint16_t v = s[i];
                     switch (j->type) {
                     case SEG_THRESH_BINARY: d[i] = above ? (uint16_t)j->imaxval : 0; break;
@@ -303,7 +303,7 @@ int seg_threshold(const seg_image *src, seg_image *dst, double thresh, double ma
         j.ithresh = SEG_MAX(-1, SEG_MIN(it, hi));
         j.imaxval = op == SEG_THRESH_TRUNC ? SEG_MAX(0, SEG_MIN(it, hi)) : round_sat(maxval, hi);
     }
-    int64_t min_rows = SEG_MAX(8, 65536 / (src->width * src->channels));
+    int64_t min_rows = SEG_MAX(8, 65536 / ((int64_t)src->width * src->channels));
     seg__parallel_for(src->height, seg__grain(src->height, min_rows), thresh_rows, &j);
     if (used)
         *used = thresh;
