@@ -109,23 +109,28 @@ static void hist_rows(void *ctx, int64_t y0, int64_t y1)
     uint32_t *h = j->parts + (size_t)(y0 / j->grain) * j->bins;
     int w = j->src->width;
     if (j->src->type == SEG_U8) {
-        /* four sub-histograms break the store-to-load dependency on repeated values */
-        uint32_t h4[4][256];
+        /* eight sub-histograms break the store-to-load dependency on repeated values */
+        uint32_t h4[8][256];
         memset(h4, 0, sizeof h4);
         for (int64_t y = y0; y < y1; y++) {
             const uint8_t *s = seg__row(j->src, (int)y);
             int i = 0;
-            for (; i + 4 <= w; i += 4) {
+            for (; i + 8 <= w; i += 8) {
                 h4[0][s[i]]++;
                 h4[1][s[i + 1]]++;
                 h4[2][s[i + 2]]++;
                 h4[3][s[i + 3]]++;
+                h4[4][s[i + 4]]++;
+                h4[5][s[i + 5]]++;
+                h4[6][s[i + 6]]++;
+                h4[7][s[i + 7]]++;
             }
             for (; i < w; i++)
                 h4[0][s[i]]++;
         }
         for (int b = 0; b < 256; b++)
-            h[b] = h4[0][b] + h4[1][b] + h4[2][b] + h4[3][b];
+            h[b] = h4[0][b] + h4[1][b] + h4[2][b] + h4[3][b] + h4[4][b] + h4[5][b] + h4[6][b] +
+                   h4[7][b];
         return;
     }
     for (int64_t y = y0; y < y1; y++) {
