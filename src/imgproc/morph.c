@@ -271,19 +271,24 @@ int seg_dilate(const seg_image *src, seg_image *dst, const seg_image *kernel, in
     return rc ? rc : morph_op(src, dst, kernel, 0, ax, ay, iterations, 1, "dilate");
 }
 
-/* dst = saturate(a - b), element-wise; dst may alias a or b. */
-static void subtract(const seg_image *a, const seg_image *b, seg_image *dst)
+typedef struct {
+    const seg_image *a, *b;
+    seg_image *dst;
+} sub_job;
+
+static void subtract_rows(void *ctx, int64_t y0, int64_t y1)
 {
-    size_t n = (size_t)a->width * a->channels;
-    for (int y = 0; y < a->height; y++) {
-        const void *pa = seg__row(a, y), *pb = seg__row(b, y);
-        void *pd = seg__row(dst, y);
-        if (a->type == SEG_U8) {
+    const sub_job *j = ctx;
+    size_t n = (size_t)j->a->width * j->a->channels;
+    for (int64_t y = y0; y < y1; y++) {
+        const void *pa = seg__row(j->a, (int)y), *pb = seg__row(j->b, (int)y);
+        void *pd = seg__row(j->dst, (int)y);
+        if (j->a->type == SEG_U8) {
             const uint8_t *x = pa, *z = pb;
             uint8_t *d = pd;
             for (size_t i = 0; i < n; i++)
                 d[i] = x[i] > z[i] ? (uint8_t)(x[i] - z[i]) : 0;
-        } else if (a->type == SEG_U16) {
+        } else if (j->a->type == SEG_U16) {
             const uint16_t *x = pa, *z = pb;
             uint16_t *d = pd;
             for (size_t i = 0; i < n; i++)
@@ -295,6 +300,29 @@ static void subtract(const seg_image *a, const seg_image *b, seg_image *dst)
                 d[i] = x[i] - z[i];
         }
     }
+}
+
+/* dst = saturate(a - b) element-wise (cv2's MatExpr subtraction); dst may alias a or b. */
+static void subtract(const seg_image *a, const seg_image *b, seg_image *dst)
+{
+    sub_job j = {a, b, dst};
+    int64_t min_rows = SEG_MAX(8, 65536 / ((int64_t)a->width * a->channels));
+    seg__parallel_for(a->height, seg__grain(a->height, min_rows), subtract_rows, &j);
+}
+
+/* Open (first_max 0) or close of src into dst (prepared), fused per band when possible. */
+static int open_close(const seg_image *src, seg_image *dst, const seg_image *kernel, int ax,
+                      int ay, int iterations, int first_max, const char *who)
+{
+    int rc = open_close_fused(src, dst, kernel, ax, ay, iterations, first_max, who);
+    if (rc <= 0)
+        return rc;
+    seg_image t = {0};
+    rc = morph_op(src, &t, kernel, 0, ax, ay, iterations, first_max, who);
+    if (!rc)
+        rc = morph_op(&t, dst, kernel, 0, ax, ay, iterations, !first_max, who);
+    seg_image_free(&t);
+    return rc;
 }
 
 static int hitmiss(const seg_image *src, seg_image *dst, const seg_image *kernel, int ax, int ay,
@@ -367,36 +395,31 @@ int seg_morphology_ex(const seg_image *src, seg_image *dst, int op, const seg_im
                                 : seg__image_prepare(dst, src->width, src->height, src->channels,
                                                      src->type, who)))
         return rc;
+    int alias = dst->data == src->data;
     switch (op) {
     case SEG_MORPH_OPEN:
-    case SEG_MORPH_CLOSE: {
-        int first_max = op == SEG_MORPH_CLOSE;
-        rc = open_close_fused(src, dst, kernel, ax, ay, iterations, first_max, who);
-        if (rc <= 0)
-            break;
-        rc = morph_op(src, &t1, kernel, 0, ax, ay, iterations, first_max, who);
-        if (!rc)
-            rc = morph_op(&t1, dst, kernel, 0, ax, ay, iterations, !first_max, who);
+    case SEG_MORPH_CLOSE:
+        rc = open_close(src, dst, kernel, ax, ay, iterations, op == SEG_MORPH_CLOSE, who);
         break;
-    }
     case SEG_MORPH_GRADIENT:
+        /* dilate - erode; the dilation goes straight into dst unless dst is src */
         rc = morph_op(src, &t1, kernel, 0, ax, ay, iterations, 0, who);
         if (!rc)
-            rc = morph_op(src, &t2, kernel, 0, ax, ay, iterations, 1, who);
+            rc = morph_op(src, alias ? &t2 : dst, kernel, 0, ax, ay, iterations, 1, who);
         if (!rc)
-            subtract(&t2, &t1, dst);
+            subtract(alias ? &t2 : dst, &t1, dst);
         break;
     case SEG_MORPH_TOPHAT:
     case SEG_MORPH_BLACKHAT: {
         int top = op == SEG_MORPH_TOPHAT;
-        rc = morph_op(src, &t1, kernel, 0, ax, ay, iterations, !top, who);
+        rc = alloc_uninit(&t1, src, who);
         if (!rc)
-            rc = morph_op(&t1, &t2, kernel, 0, ax, ay, iterations, top, who);
+            rc = open_close(src, &t1, kernel, ax, ay, iterations, !top, who);
         if (!rc) {
             if (top)
-                subtract(src, &t2, dst);
+                subtract(src, &t1, dst);
             else
-                subtract(&t2, src, dst);
+                subtract(&t1, src, dst);
         }
         break;
     }
