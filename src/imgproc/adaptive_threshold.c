@@ -91,7 +91,8 @@ int seg_adaptive_threshold(const seg_image *src, seg_image *dst, double maxval, 
         return SEG_OK;
     }
     adaptive_job j = {.src = src, .dst = dst};
-    uint8_t imax = (uint8_t)(maxval >= 255 ? 255 : lrint(maxval));
+    /* saturate_cast<uchar>: round half to even; NaN gives 0 as cvRound's INT_MIN does */
+    uint8_t imax = isnan(maxval) ? 0 : maxval >= 255 ? 255 : (uint8_t)lrint(maxval);
     /* cvCeil / cvFloor of C; beyond +-512 every difference is on one side */
     double cc = c < -1024 ? -1024 : c > 1024 ? 1024 : c;
     j.idelta = type == SEG_THRESH_BINARY ? (int)ceil(cc) : (int)floor(cc);

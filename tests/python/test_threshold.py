@@ -202,3 +202,15 @@ def test_bad_input_gives_clear_errors():
         cv2.adaptiveThreshold(img, 255, 0, 0, 4, 0)
     with pytest.raises(cv2.error):
         cv2.threshold(np.zeros((4, 5, 3), np.uint8), 0, 255, 8)
+
+
+def test_maxval_rounding_and_nan(rng):
+    """maxval is cv2's saturate_cast: halves round to even, NaN gives 0."""
+    img = rng.integers(0, 256, (20, 30), dtype=np.uint8)
+    for mv in (float("nan"), 0.5, 1.5, 2.5, 254.5, 255.5, 1e9):
+        np.testing.assert_array_equal(segkit.adaptive_threshold(img, mv, 0, 0, 5, 1),
+                                      cv2.adaptiveThreshold(img, mv, 0, 0, 5, 1))
+        for ty in TYPES:
+            same(*cv2.threshold(img, 100, mv, ty), *segkit.threshold(img, 100, mv, ty))
+            i16 = img.astype(np.uint16) * 200
+            same(*cv2.threshold(i16, 20000, mv, ty), *segkit.threshold(i16, 20000, mv, ty))
