@@ -11,6 +11,8 @@
 #include "segkit/color.h"
 #include "segkit/filter.h"
 #include "segkit/model.h"
+#include "segkit/morph.h"
 #include "segkit/semantic.h"
+#include "segkit/threshold.h"
 
 #endif
