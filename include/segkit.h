@@ -8,6 +8,7 @@
 #include "segkit/image.h"
 #include "segkit/runtime.h"
 #include "segkit/contour.h"
+#include "segkit/components.h"
 
 
 
