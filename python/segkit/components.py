@@ -4,7 +4,7 @@ import ctypes
 
 import numpy as np
 
-from ._lib import fn, check, as_image, Error, ImagePtr, Image, to_array
+from ._lib import fn, check, as_image, Error, ImagePtr, Image, to_array, output_like
 
 __all__ = ["CC_STAT_LEFT", "CC_STAT_TOP", "CC_STAT_WIDTH", "CC_STAT_HEIGHT", "CC_STAT_AREA",
            "CC_STAT_MAX", "CV_16U", "CV_32S", "connected_components",
@@ -42,11 +42,10 @@ def _run(image, connectivity, order, with_stats, who):
     if order not in _ORDER:
         raise Error(-1, "%s: order must be 'cv2' or 'raster', got %r" % (who, order))
     img, keep = as_image(a, who)
-    out = Image()
+    out, labels = output_like(a.shape, np.int32)  # written in place: no zero-fill
     res = _CP()
     n = check(_cc(ctypes.byref(img), int(connectivity), _ORDER[order], ctypes.byref(out),
                   ctypes.byref(res) if with_stats else None))
-    labels = to_array(out)
     if not with_stats:
         return n, labels
     try:

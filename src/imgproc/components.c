@@ -17,13 +17,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+void seg__cc_write_row(int32_t *restrict dst, const uint8_t *restrict src,
+                       const int32_t *restrict lab, int w);
+void seg__cc_write_row_avx2(int32_t *restrict dst, const uint8_t *restrict src,
+                            const int32_t *restrict lab, int w);
+
 typedef struct acc {
     int minx, maxx, miny, maxy;
     int64_t area, sx, sy, first;
 } acc;
 
+/* One per band; aligned so that bands labelled by different threads never share a cache
+ * line (false sharing made 2 threads slower than 1). */
 typedef struct band {
-    int32_t *parent; /* local union-find over labels 1..n */
+    _Alignas(128) int32_t *parent; /* local union-find over labels 1..n */
     acc *acc;
     int n, cap;
     int failed;
@@ -126,7 +133,7 @@ static void load_row(const cc_ctx *c, int y, uint8_t *buf)
 {
     int w = c->width;
     buf[-1] = 0;
-    buf[w] = buf[w + 1] = 0;
+    buf[w] = buf[w + 1] = 0; /* callers keep further padding zero */
     if (y < 0 || y >= c->height) {
         memset(buf, 0, (size_t)w);
         return;
@@ -163,18 +170,69 @@ static void band_init(band *b, int width)
 }
 
 /* 8-connectivity: label the block rows [br0, br1) of one band. */
+/* Next x >= x with buf[x] == want (buf holds 0/1 and is zero-padded), or w. */
+static inline int next_value(const uint8_t *buf, int x, int w, int want)
+{
+    const uint64_t flip = want ? 0x0101010101010101ull : 0;
+    for (; x + 8 <= w; x += 8) {
+        uint64_t v;
+        memcpy(&v, buf + x, 8);
+        v ^= flip ^ 0x0101010101010101ull; /* non-zero bytes where buf[x] == want */
+        if (v)
+            return x + (__builtin_ctzll(v) >> 3);
+    }
+    for (; x < w && buf[x] != want; x++)
+        ;
+    return x;
+}
+
+/* Statistics of one row, run by run: every horizontal run of foreground pixels lies in
+ * one component, whose label is that of the run's first block. */
+static void row_stats(band *b, const uint8_t *buf, int y, int w, const int32_t *bl, int shift)
+{
+    int64_t row0 = (int64_t)y * w;
+    for (int x = next_value(buf, 0, w, 1); x < w; x = next_value(buf, x, w, 1)) {
+        int x0 = x;
+        x = next_value(buf, x + 1, w, 0);
+        int64_t len = x - x0;
+        acc_add(&b->acc[bl[x0 >> shift]], len, (int64_t)(x0 + x - 1) * len / 2, (int64_t)y * len,
+                x0, x - 1, y, y, row0 + x0);
+    }
+}
+
+/* 8-connectivity: label the block rows [br0, br1) of one band. */
+/* Statistics of the current run of blocks sharing one label, kept in registers and
+ * added to the label's accumulator once per run rather than once per block. */
+typedef struct run_acc {
+    int32_t lab;
+    int minx, maxx, miny, maxy;
+    int64_t area, sx, sy, first;
+} run_acc;
+
+static inline void run_flush(band *b, run_acc *r)
+{
+    if (r->lab)
+        acc_add(&b->acc[r->lab], r->area, r->sx, r->sy, r->minx, r->maxx, r->miny, r->maxy,
+                r->first);
+    r->lab = 0;
+}
+
+/* 8-connectivity: label the block rows [br0, br1) of one band. */
 static void label8(void *vctx, int64_t br0, int64_t br1)
 {
     cc_ctx *c = vctx;
     band *b = &c->bands[br0 / c->grain];
     int w = c->width, bw = c->bw;
     band_init(b, w);
-    uint8_t *mem = seg__malloc(3 * ((size_t)w + 4));
+    /* rows padded with zeros: one byte before, at least 8 after (word-wise skipping) */
+    size_t rowcap = (size_t)w + 16;
+    uint8_t *mem = seg__malloc(3 * rowcap);
     if (!mem) {
         b->failed = 1;
         return;
     }
-    uint8_t *ra = mem + 1, *rb = ra + w + 4, *ru = rb + w + 4;
+    uint8_t *ra = mem + 1, *rb = ra + rowcap, *ru = rb + rowcap;
+    memset(mem, 0, 3 * rowcap);
     for (int64_t br = br0; br < br1; br++) {
         int y = (int)(2 * br);
         int has_up = br > br0;
@@ -189,8 +247,18 @@ static void label8(void *vctx, int64_t br0, int64_t br1)
         if (y + 1 < c->height)
             track_background(c, b, y + 1);
         int32_t *bl = c->blk + br * bw, *blu = bl - bw;
-        int64_t row0 = (int64_t)y * w, row1 = row0 + w;
         for (int j = 0, x = 0; j < bw; j++, x += 2) {
+            if ((x & 7) == 0 && x + 8 <= w) {
+                uint64_t va, vb;
+                memcpy(&va, ra + x, 8);
+                memcpy(&vb, rb + x, 8);
+                if (!(va | vb)) { /* four empty blocks */
+                    bl[j] = bl[j + 1] = bl[j + 2] = bl[j + 3] = 0;
+                    j += 3;
+                    x += 6;
+                    continue;
+                }
+            }
             int p = ra[x], q = ra[x + 1], r = rb[x], s = rb[x + 1];
             if (!(p | q | r | s)) {
                 bl[j] = 0;
@@ -219,12 +287,12 @@ static void label8(void *vctx, int64_t br0, int64_t br1)
                     break;
             }
             bl[j] = lab;
-            int pr = p + r, qs = q + s;
-            acc_add(&b->acc[lab], pr + qs, (int64_t)pr * x + (int64_t)qs * (x + 1),
-                    (int64_t)(p + q) * y + (int64_t)(r + s) * (y + 1), pr ? x : x + 1,
-                    qs ? x + 1 : x, (p | q) ? y : y + 1, (r | s) ? y + 1 : y,
-                    p ? row0 + x : q ? row0 + x + 1 : r ? row1 + x : row1 + x + 1);
         }
+        if (b->failed)
+            break;
+        row_stats(b, ra, y, w, bl, 1);
+        if (y + 1 < c->height)
+            row_stats(b, rb, y + 1, w, bl, 1);
         if (b->failed)
             break;
     }
@@ -331,37 +399,46 @@ typedef struct write_ctx {
     const int32_t *final; /* global id -> output label */
 } write_ctx;
 
+/* dst[x] = lab[x] where src[x] != 0, else 0; written so the compiler vectorises it (the
+ * AVX2 build of the same loop lives in components_avx2.c). */
+void seg__cc_write_row(int32_t *restrict dst, const uint8_t *restrict src,
+                       const int32_t *restrict lab, int w)
+{
+    for (int x = 0; x < w; x++)
+        dst[x] = lab[x] & -(int32_t)(src[x] != 0);
+}
+
+typedef void (*write_row_fn)(int32_t *restrict, const uint8_t *restrict,
+                             const int32_t *restrict, int);
+
 static void write8(void *vctx, int64_t br0, int64_t br1)
 {
     const write_ctx *wc = vctx;
     const cc_ctx *c = wc->c;
     int w = c->width;
     const int32_t *off_map = wc->final + c->offset[br0 / c->grain];
+    int32_t *t = seg__malloc(((size_t)w + 2) * sizeof(int32_t));
+    if (!t) {
+        /* cannot happen in practice (a row of scratch); keep the labels well-defined */
+        for (int64_t br = br0; br < br1; br++)
+            for (int y = (int)(2 * br); y < SEG_MIN(c->height, (int)(2 * br + 2)); y++)
+                memset(seg__row(c->labels, y), 0, (size_t)w * sizeof(int32_t));
+        return;
+    }
+    write_row_fn write_row =
+        seg__cpu_active() & SEG_CPU_AVX2 ? seg__cc_write_row_avx2 : seg__cc_write_row;
     for (int64_t br = br0; br < br1; br++) {
         int y = (int)(2 * br);
-        const uint8_t *sa = seg__row(c->src, y);
-        int32_t *la = seg__row(c->labels, y);
         const int32_t *bl = c->blk + br * c->bw;
-        int two = y + 1 < c->height;
-        const uint8_t *sb = two ? seg__row(c->src, y + 1) : sa;
-        int32_t *lb = two ? seg__row(c->labels, y + 1) : la;
-        int x = 0, j = 0;
-        for (; x + 1 < w; x += 2, j++) {
-            int32_t l = bl[j] ? off_map[bl[j]] : 0;
-            la[x] = sa[x] ? l : 0;
-            la[x + 1] = sa[x + 1] ? l : 0;
-            if (two) {
-                lb[x] = sb[x] ? l : 0;
-                lb[x + 1] = sb[x + 1] ? l : 0;
-            }
+        for (int j = 0; j < c->bw; j++) {
+            int32_t l = off_map[bl[j]]; /* off_map[0] is a real entry: see below */
+            t[2 * j] = t[2 * j + 1] = bl[j] ? l : 0;
         }
-        if (x < w) {
-            int32_t l = bl[j] ? off_map[bl[j]] : 0;
-            la[x] = sa[x] ? l : 0;
-            if (two)
-                lb[x] = sb[x] ? l : 0;
-        }
+        write_row(seg__row(c->labels, y), seg__row(c->src, y), t, w);
+        if (y + 1 < c->height)
+            write_row(seg__row(c->labels, y + 1), seg__row(c->src, y + 1), t, w);
     }
+    seg__free(t);
 }
 
 static void write4(void *vctx, int64_t y0, int64_t y1)
