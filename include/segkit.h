@@ -9,6 +9,7 @@
 #include "segkit/runtime.h"
 #include "segkit/contour.h"
 #include "segkit/components.h"
+#include "segkit/draw.h"
 
 
 
