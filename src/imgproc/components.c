@@ -201,23 +201,6 @@ static void row_stats(band *b, const uint8_t *buf, int y, int w, const int32_t *
 }
 
 /* 8-connectivity: label the block rows [br0, br1) of one band. */
-/* Statistics of the current run of blocks sharing one label, kept in registers and
- * added to the label's accumulator once per run rather than once per block. */
-typedef struct run_acc {
-    int32_t lab;
-    int minx, maxx, miny, maxy;
-    int64_t area, sx, sy, first;
-} run_acc;
-
-static inline void run_flush(band *b, run_acc *r)
-{
-    if (r->lab)
-        acc_add(&b->acc[r->lab], r->area, r->sx, r->sy, r->minx, r->maxx, r->miny, r->maxy,
-                r->first);
-    r->lab = 0;
-}
-
-/* 8-connectivity: label the block rows [br0, br1) of one band. */
 static void label8(void *vctx, int64_t br0, int64_t br1)
 {
     cc_ctx *c = vctx;
