@@ -27,15 +27,23 @@ typedef struct acc {
     int64_t area, sx, sy, first;
 } acc;
 
-/* One per band; aligned so that bands labelled by different threads never share a cache
- * line (false sharing made 2 threads slower than 1). */
+/* One per band. */
 typedef struct band {
-    _Alignas(128) int32_t *parent; /* local union-find over labels 1..n */
+    int32_t *parent; /* local union-find over labels 1..n */
     acc *acc;
     int n, cap;
     int failed;
     int bg_minx, bg_maxx, bg_miny, bg_maxy; /* bounding box of background pixels */
 } band;
+
+/* Bands sit 128 bytes apart (the allocation is 64-byte aligned) so that bands labelled
+ * by different threads never share a cache line: false sharing made 2 threads slower
+ * than 1. */
+typedef union band_slot {
+    band b;
+    char pad[128];
+} band_slot;
+_Static_assert(sizeof(band) <= 128, "band must fit its slot");
 
 typedef struct cc_ctx {
     const seg_image *src;
@@ -44,7 +52,7 @@ typedef struct cc_ctx {
     int bw;          /* blocks per row (8-connectivity) */
     int64_t grain;   /* rows (4) or block rows (8) per band */
     int32_t *blk;    /* block labels, band-local (8-connectivity) */
-    band *bands;
+    band_slot *bands;
     int nbands;
     int64_t *offset; /* first global id - 1 of each band */
     int32_t *map;    /* global provisional id -> final label */
@@ -204,7 +212,7 @@ static void row_stats(band *b, const uint8_t *buf, int y, int w, const int32_t *
 static void label8(void *vctx, int64_t br0, int64_t br1)
 {
     cc_ctx *c = vctx;
-    band *b = &c->bands[br0 / c->grain];
+    band *b = &c->bands[br0 / c->grain].b;
     int w = c->width, bw = c->bw;
     band_init(b, w);
     /* rows padded with zeros: one byte before, at least 8 after (word-wise skipping) */
@@ -286,7 +294,7 @@ static void label8(void *vctx, int64_t br0, int64_t br1)
 static void label4(void *vctx, int64_t y0, int64_t y1)
 {
     cc_ctx *c = vctx;
-    band *b = &c->bands[y0 / c->grain];
+    band *b = &c->bands[y0 / c->grain].b;
     int w = c->width;
     band_init(b, w);
     uint8_t *mem = seg__malloc(2 * ((size_t)w + 4));
@@ -439,8 +447,8 @@ static void write4(void *vctx, int64_t y0, int64_t y1)
 static void free_bands(cc_ctx *c)
 {
     for (int k = 0; c->bands && k < c->nbands; k++) {
-        seg__free(c->bands[k].parent);
-        seg__free(c->bands[k].acc);
+        seg__free(c->bands[k].b.parent);
+        seg__free(c->bands[k].b.acc);
     }
     seg__free(c->bands);
     seg__free(c->blk);
@@ -527,7 +535,7 @@ int seg_connected_components(const seg_image *src, int connectivity, int order,
     int64_t units = connectivity == 8 ? (h + 1) / 2 : h;
     c.grain = seg__grain(units, connectivity == 8 ? 32 : 64);
     c.nbands = (int)((units + c.grain - 1) / c.grain);
-    c.bands = seg__calloc((size_t)c.nbands, sizeof(band));
+    c.bands = seg__calloc((size_t)c.nbands, sizeof(band_slot));
     c.offset = seg__malloc(((size_t)c.nbands + 1) * sizeof(int64_t));
     size_t nblk;
     if (connectivity == 8) {
@@ -543,12 +551,12 @@ int seg_connected_components(const seg_image *src, int connectivity, int order,
 
     int64_t total = 0;
     for (int k = 0; k < c.nbands; k++) {
-        if (c.bands[k].failed) {
+        if (c.bands[k].b.failed) {
             free_bands(&c);
             return seg__fail(SEG_ENOMEM, "connected_components: out of memory");
         }
         c.offset[k] = total;
-        total += c.bands[k].n;
+        total += c.bands[k].b.n;
     }
     if (total >= INT32_MAX) {
         free_bands(&c);
@@ -566,17 +574,17 @@ int seg_connected_components(const seg_image *src, int connectivity, int order,
     }
     g[0] = 0;
     for (int k = 0; k < c.nbands; k++)
-        for (int i = 1; i <= c.bands[k].n; i++)
-            g[c.offset[k] + i] = (int32_t)(c.offset[k] + c.bands[k].parent[i]);
+        for (int i = 1; i <= c.bands[k].b.n; i++)
+            g[c.offset[k] + i] = (int32_t)(c.offset[k] + c.bands[k].b.parent[i]);
     join_bands(&c, g);
 
     /* flatten: roots (smallest of their set) get 1, 2, ... in id order = cv2's order */
     int32_t n = 0;
     final[0] = 0;
     for (int k = 0; k < c.nbands; k++) {
-        for (int i = 1; i <= c.bands[k].n; i++) {
+        for (int i = 1; i <= c.bands[k].b.n; i++) {
             int64_t id = c.offset[k] + i;
-            const acc *a = &c.bands[k].acc[i];
+            const acc *a = &c.bands[k].b.acc[i];
             int32_t l;
             if (g[id] == id) {
                 l = ++n;
@@ -641,7 +649,7 @@ int seg_connected_components(const seg_image *src, int connectivity, int order,
         }
         int bminx = w, bmaxx = -1, bminy = -1, bmaxy = -1;
         for (int k = 0; k < c.nbands; k++) {
-            const band *b = &c.bands[k];
+            const band *b = &c.bands[k].b;
             if (b->bg_miny < 0)
                 continue;
             if (bminy < 0)

@@ -7,6 +7,13 @@
 
 enum { SEG_XY_SHIFT = 16, SEG_XY_ONE = 1 << SEG_XY_SHIFT, SEG_MAX_THICKNESS = 32767 };
 
+/* v << k for possibly negative v, as two's complement (C leaves it undefined; cv2's
+ * C++ relies on the same result). */
+static inline int64_t seg__shl(int64_t v, int k)
+{
+    return (int64_t)((uint64_t)v << k);
+}
+
 /* An image to draw on with its colour already converted to raw pixel bytes. */
 typedef struct seg__canvas {
     uint8_t *data;

@@ -86,7 +86,14 @@ void seg__hline(const seg__canvas *c, uint8_t *row, int xl, int xr)
         memcpy(p, c->color, (size_t)c->psz);
 }
 
-/* cv::clipLine for a w x h rectangle; false when the line is fully outside. */
+/* cv::clipLine for a w x h rectangle; false when the line is fully outside. The products
+ * are taken in 128 bits: the same values as cv2's wherever its 64-bit products do not
+ * overflow (coordinates below 2^47), and no undefined behaviour where they would. */
+static inline int64_t muldiv(int64_t a, int64_t b, int64_t c)
+{
+    return (int64_t)((__int128)a * b / c);
+}
+
 static int clip_line(int64_t w, int64_t h, int64_t *x1, int64_t *y1, int64_t *x2, int64_t *y2)
 {
     int64_t right = w - 1, bottom = h - 1;
@@ -98,26 +105,26 @@ static int clip_line(int64_t w, int64_t h, int64_t *x1, int64_t *y1, int64_t *x2
         int64_t a;
         if (c1 & 12) {
             a = c1 < 8 ? 0 : bottom;
-            *x1 += (a - *y1) * (*x2 - *x1) / (*y2 - *y1);
+            *x1 += muldiv(a - *y1, *x2 - *x1, *y2 - *y1);
             *y1 = a;
             c1 = (*x1 < 0) + (*x1 > right) * 2;
         }
         if (c2 & 12) {
             a = c2 < 8 ? 0 : bottom;
-            *x2 += (a - *y2) * (*x2 - *x1) / (*y2 - *y1);
+            *x2 += muldiv(a - *y2, *x2 - *x1, *y2 - *y1);
             *y2 = a;
             c2 = (*x2 < 0) + (*x2 > right) * 2;
         }
         if ((c1 & c2) == 0 && (c1 | c2) != 0) {
             if (c1) {
                 a = c1 == 1 ? 0 : right;
-                *y1 += (a - *x1) * (*y2 - *y1) / (*x2 - *x1);
+                *y1 += muldiv(a - *x1, *y2 - *y1, *x2 - *x1);
                 *x1 = a;
                 c1 = 0;
             }
             if (c2) {
                 a = c2 == 1 ? 0 : right;
-                *y2 += (a - *x2) * (*y2 - *y1) / (*x2 - *x1);
+                *y2 += muldiv(a - *x2, *y2 - *y1, *x2 - *x1);
                 *x2 = a;
                 c2 = 0;
             }
@@ -291,8 +298,8 @@ void seg__fill_convex_poly(const seg__canvas *c, const int64_t *v, int npts, int
     int i, y, imin = 0, edges = npts;
     int64_t xmin, xmax, ymin, ymax;
     int delta1 = SEG_XY_ONE >> 1, delta2 = SEG_XY_ONE >> 1;
-    int64_t p0x = v[2 * (npts - 1)] << (SEG_XY_SHIFT - shift);
-    int64_t p0y = v[2 * (npts - 1) + 1] << (SEG_XY_SHIFT - shift);
+    int64_t p0x = seg__shl(v[2 * (npts - 1)], SEG_XY_SHIFT - shift);
+    int64_t p0y = seg__shl(v[2 * (npts - 1) + 1], SEG_XY_SHIFT - shift);
 
     xmin = xmax = v[0];
     ymin = ymax = v[1];
@@ -305,8 +312,8 @@ void seg__fill_convex_poly(const seg__canvas *c, const int64_t *v, int npts, int
         ymax = SEG_MAX(ymax, py);
         xmax = SEG_MAX(xmax, px);
         xmin = SEG_MIN(xmin, px);
-        px <<= SEG_XY_SHIFT - shift;
-        py <<= SEG_XY_SHIFT - shift;
+        px = seg__shl(px, SEG_XY_SHIFT - shift);
+        py = seg__shl(py, SEG_XY_SHIFT - shift);
         if (shift == 0)
             seg__line(c, p0x >> SEG_XY_SHIFT, p0y >> SEG_XY_SHIFT, px >> SEG_XY_SHIFT,
                       py >> SEG_XY_SHIFT, line_type);
@@ -342,8 +349,8 @@ void seg__fill_convex_poly(const seg__canvas *c, const int64_t *v, int npts, int
                     if (ty > y) {
                         int64_t xs = v[2 * idx0], xe = v[2 * idx];
                         if (shift != SEG_XY_SHIFT) {
-                            xs <<= SEG_XY_SHIFT - shift;
-                            xe <<= SEG_XY_SHIFT - shift;
+                            xs = seg__shl(xs, SEG_XY_SHIFT - shift);
+                            xe = seg__shl(xe, SEG_XY_SHIFT - shift);
                         }
                         edge[i].ye = ty;
                         edge[i].dx = ((xe - xs) * 2 + (ty - y)) / (2 * (ty - y));
@@ -383,10 +390,10 @@ void seg__thick_line(const seg__canvas *c, int64_t p0x, int64_t p0y, int64_t p1x
                      int thickness, int line_type, int flags, int shift)
 {
     const double inv_xy_one = 1. / SEG_XY_ONE;
-    p0x <<= SEG_XY_SHIFT - shift;
-    p0y <<= SEG_XY_SHIFT - shift;
-    p1x <<= SEG_XY_SHIFT - shift;
-    p1y <<= SEG_XY_SHIFT - shift;
+    p0x = seg__shl(p0x, SEG_XY_SHIFT - shift);
+    p0y = seg__shl(p0y, SEG_XY_SHIFT - shift);
+    p1x = seg__shl(p1x, SEG_XY_SHIFT - shift);
+    p1y = seg__shl(p1y, SEG_XY_SHIFT - shift);
     if (thickness <= 1) {
         /* line types 4 and 8 with shift 0 (the only ones supported) take this path */
         seg__line(c, (p0x + (SEG_XY_ONE >> 1)) >> SEG_XY_SHIFT,

@@ -44,10 +44,10 @@ static void collect_poly_edges(const seg__canvas *c, const int64_t *v, int count
                                int line_type, int shift, int offx, int offy)
 {
     int64_t delta = offy + ((1 << shift) >> 1);
-    int64_t p0x = (v[2 * (count - 1)] + offx) << (SEG_XY_SHIFT - shift);
+    int64_t p0x = seg__shl(v[2 * (count - 1)] + offx, SEG_XY_SHIFT - shift);
     int64_t p0y = (v[2 * (count - 1) + 1] + delta) >> shift;
     for (int i = 0; i < count; i++) {
-        int64_t p1x = (v[2 * i] + offx) << (SEG_XY_SHIFT - shift);
+        int64_t p1x = seg__shl(v[2 * i] + offx, SEG_XY_SHIFT - shift);
         int64_t p1y = (v[2 * i + 1] + delta) >> shift;
         seg__line(c, (p0x + (SEG_XY_ONE >> 1)) >> SEG_XY_SHIFT, p0y,
                   (p1x + (SEG_XY_ONE >> 1)) >> SEG_XY_SHIFT, p1y, line_type);
