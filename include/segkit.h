@@ -7,11 +7,12 @@
 #include "segkit/common.h"
 #include "segkit/image.h"
 #include "segkit/runtime.h"
+#include "segkit/io.h"
+#include "segkit/color.h"
+#include "segkit/filter.h"
 #include "segkit/contour.h"
 #include "segkit/components.h"
 #include "segkit/draw.h"
-
-
 
 
 #endif
