@@ -1,35 +1,45 @@
-/* seg_connected_components: block-based union-find labelling with statistics gathered
- * in the same pass.
+/* seg_connected_components: run-based union-find labelling with statistics gathered
+ * in the same pass (the run-based two-scan family of He, Chao and Suzuki, with per-label
+ * accumulators).
  *
- * 8-connectivity works on 2x2 blocks (as BBDT/Spaghetti, cv2's default): all foreground
- * pixels of a block are 8-connected, so a block takes one provisional label, decided from
- * its left block and the three blocks above by looking only at the pixels that can touch.
- * 4-connectivity works per pixel (left and up neighbours, as SAUF). Each band of rows is
- * labelled independently (its own union-find and per-label accumulators: area, sums of x
- * and y, bounding box, first pixel), in parallel; the bands are then joined along their
- * borders, the union-find is flattened in label order (roots are always the smallest
- * label of a set, so the final numbering is the order in which cv2 creates labels: first
- * block, resp. first pixel, in raster order), accumulators are merged, and a second
- * parallel pass writes the final labels. */
+ * Each row is cut into runs of foreground pixels (eight pixels at a time). A run takes
+ * the label of the runs of the row above that touch it (overlap for 4-connectivity,
+ * overlap or diagonal contact for 8), merging their labels in a union-find whose roots
+ * are always the smallest label of their set, or a new label. Area, sums of x and y and
+ * the bounding box are added per run. Bands of rows are labelled independently and in
+ * parallel, joined along their borders, the union-find is flattened in label order and
+ * a second parallel pass writes each run's final label (a fill, no per-pixel decisions).
+ *
+ * Labels come out numbered by each component's first pixel in raster order, which is
+ * scikit-image's order and cv2's for 4-connectivity (SAUF). cv2's 8-connectivity default
+ * (Spaghetti, on 2x2 blocks) numbers by the first 2x2 block in block raster order; the
+ * two differ only among components whose first pixels lie in the same pair of rows, so
+ * those groups are re-sorted by block. Neither depends on the band split, so results
+ * never depend on the thread count. */
 #include "internal.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-void seg__cc_write_row(int32_t *restrict dst, const uint8_t *restrict src,
-                       const int32_t *restrict lab, int w);
-void seg__cc_write_row_avx2(int32_t *restrict dst, const uint8_t *restrict src,
-                            const int32_t *restrict lab, int w);
+void seg__cc_fill_row(int32_t *restrict dst, int x0, int x1, int32_t v);
+void seg__cc_fill_row_avx2(int32_t *restrict dst, int x0, int x1, int32_t v);
 
 typedef struct acc {
     int minx, maxx, miny, maxy;
-    int64_t area, sx, sy, first;
+    int64_t area, sx, sy;
+    int64_t key; /* first 2x2 block, (y/2) * blocks_per_row + x/2: cv2's 8-connected order */
 } acc;
 
-/* One per band. */
+typedef struct run {
+    int32_t x0, x1, lab; /* lab: band-local label */
+} run;
+
 typedef struct band {
-    int32_t *parent; /* local union-find over labels 1..n */
+    run *runs;
+    size_t nruns, cap_runs;
+    size_t *row_start; /* rows + 1 entries into runs */
+    int32_t *parent;   /* local union-find over labels 1..n */
     acc *acc;
     int n, cap;
     int failed;
@@ -49,13 +59,11 @@ typedef struct cc_ctx {
     const seg_image *src;
     seg_image *labels;
     int conn, width, height;
-    int bw;          /* blocks per row (8-connectivity) */
-    int64_t grain;   /* rows (4) or block rows (8) per band */
-    int32_t *blk;    /* block labels, band-local (8-connectivity) */
+    int64_t grain; /* rows per band */
     band_slot *bands;
     int nbands;
-    int64_t *offset; /* first global id - 1 of each band */
-    int32_t *map;    /* global provisional id -> final label */
+    int64_t *offset; /* global id of each band's label 0 */
+    const int32_t *final;
 } cc_ctx;
 
 static int new_label(band *b)
@@ -86,11 +94,30 @@ static int new_label(band *b)
     a->minx = a->miny = INT32_MAX;
     a->maxx = a->maxy = -1;
     a->area = a->sx = a->sy = 0;
-    a->first = INT64_MAX;
+    a->key = INT64_MAX;
     return l;
 }
 
-static inline int32_t find_root(int32_t *p, int32_t i)
+static int push_run(band *b, int32_t x0, int32_t x1, int32_t lab)
+{
+    if (b->nruns == b->cap_runs) {
+        size_t cap = b->cap_runs ? b->cap_runs * 2 : 4096, bytes;
+        run *r;
+        if (!seg__mul(cap, sizeof(run), &bytes) || !(r = seg__malloc(bytes))) {
+            b->failed = 1;
+            return -1;
+        }
+        if (b->nruns)
+            memcpy(r, b->runs, b->nruns * sizeof(run));
+        seg__free(b->runs);
+        b->runs = r;
+        b->cap_runs = cap;
+    }
+    b->runs[b->nruns++] = (run){x0, x1, lab};
+    return 0;
+}
+
+static inline int32_t find_root(const int32_t *p, int32_t i)
 {
     while (p[i] != i)
         i = p[i];
@@ -118,74 +145,34 @@ static inline int32_t merge(int32_t *p, int32_t i, int32_t j)
     return root;
 }
 
-static inline void acc_add(acc *a, int64_t area, int64_t sx, int64_t sy, int minx, int maxx,
-                           int miny, int maxy, int64_t first)
+static inline void acc_merge(acc *a, const acc *b)
 {
-    a->area += area;
-    a->sx += sx;
-    a->sy += sy;
-    if (minx < a->minx)
-        a->minx = minx;
-    if (maxx > a->maxx)
-        a->maxx = maxx;
-    if (miny < a->miny)
-        a->miny = miny;
-    if (maxy > a->maxy)
-        a->maxy = maxy;
-    if (first < a->first)
-        a->first = first;
+    a->area += b->area;
+    a->sx += b->sx;
+    a->sy += b->sy;
+    a->minx = SEG_MIN(a->minx, b->minx);
+    a->maxx = SEG_MAX(a->maxx, b->maxx);
+    a->miny = SEG_MIN(a->miny, b->miny);
+    a->maxy = SEG_MAX(a->maxy, b->maxy);
+    a->key = SEG_MIN(a->key, b->key);
 }
 
-/* Copy row y of the mask as 0/1 into buf[0..w) with zeros at buf[-1], buf[w], buf[w+1]. */
+/* Row y of the mask as 0/1 into buf[0..w), zero-padded after w (next_value reads words). */
 static void load_row(const cc_ctx *c, int y, uint8_t *buf)
 {
-    int w = c->width;
-    buf[-1] = 0;
-    buf[w] = buf[w + 1] = 0; /* callers keep further padding zero */
-    if (y < 0 || y >= c->height) {
-        memset(buf, 0, (size_t)w);
-        return;
-    }
     const uint8_t *s = seg__row(c->src, y);
-    for (int x = 0; x < w; x++)
+    for (int x = 0; x < c->width; x++)
         buf[x] = s[x] != 0;
 }
 
-static void track_background(const cc_ctx *c, band *b, int y)
-{
-    const uint8_t *s = seg__row(c->src, y);
-    const uint8_t *z = memchr(s, 0, (size_t)c->width);
-    if (!z)
-        return;
-    const uint8_t *zl = memrchr(s, 0, (size_t)c->width);
-    int x0 = (int)(z - s), x1 = (int)(zl - s);
-    if (b->bg_miny < 0)
-        b->bg_miny = y;
-    b->bg_maxy = y;
-    if (x0 < b->bg_minx)
-        b->bg_minx = x0;
-    if (x1 > b->bg_maxx)
-        b->bg_maxx = x1;
-}
-
-static void band_init(band *b, int width)
-{
-    memset(b, 0, sizeof *b);
-    b->bg_minx = width;
-    b->bg_maxx = -1;
-    b->bg_miny = -1;
-    b->bg_maxy = -1;
-}
-
-/* 8-connectivity: label the block rows [br0, br1) of one band. */
-/* Next x >= x with buf[x] == want (buf holds 0/1 and is zero-padded), or w. */
+/* Next x >= x with buf[x] == want (buf holds 0/1), or w. */
 static inline int next_value(const uint8_t *buf, int x, int w, int want)
 {
-    const uint64_t flip = want ? 0x0101010101010101ull : 0;
+    const uint64_t flip = want ? 0 : 0x0101010101010101ull;
     for (; x + 8 <= w; x += 8) {
         uint64_t v;
         memcpy(&v, buf + x, 8);
-        v ^= flip ^ 0x0101010101010101ull; /* non-zero bytes where buf[x] == want */
+        v ^= flip; /* non-zero bytes where buf[x] == want */
         if (v)
             return x + (__builtin_ctzll(v) >> 3);
     }
@@ -194,272 +181,180 @@ static inline int next_value(const uint8_t *buf, int x, int w, int want)
     return x;
 }
 
-/* Statistics of one row, run by run: every horizontal run of foreground pixels lies in
- * one component, whose label is that of the run's first block. */
-static void row_stats(band *b, const uint8_t *buf, int y, int w, const int32_t *bl, int shift)
+static void band_background(band *b, const run *first, const run *last, int y, int w)
 {
-    int64_t row0 = (int64_t)y * w;
-    for (int x = next_value(buf, 0, w, 1); x < w; x = next_value(buf, x, w, 1)) {
-        int x0 = x;
-        x = next_value(buf, x + 1, w, 0);
-        int64_t len = x - x0;
-        acc_add(&b->acc[bl[x0 >> shift]], len, (int64_t)(x0 + x - 1) * len / 2, (int64_t)y * len,
-                x0, x - 1, y, y, row0 + x0);
+    int x0, x1;
+    if (!first) {
+        x0 = 0;
+        x1 = w - 1;
+    } else {
+        if (first->x0 == 0 && first->x1 == w - 1)
+            return; /* the row is all foreground */
+        x0 = first->x0 > 0 ? 0 : first->x1 + 1;
+        x1 = last->x1 < w - 1 ? w - 1 : last->x0 - 1;
     }
+    if (b->bg_miny < 0)
+        b->bg_miny = y;
+    b->bg_maxy = y;
+    b->bg_minx = SEG_MIN(b->bg_minx, x0);
+    b->bg_maxx = SEG_MAX(b->bg_maxx, x1);
 }
 
-/* 8-connectivity: label the block rows [br0, br1) of one band. */
-static void label8(void *vctx, int64_t br0, int64_t br1)
-{
-    cc_ctx *c = vctx;
-    band *b = &c->bands[br0 / c->grain].b;
-    int w = c->width, bw = c->bw;
-    band_init(b, w);
-    /* rows padded with zeros: one byte before, at least 8 after (word-wise skipping) */
-    size_t rowcap = (size_t)w + 16;
-    uint8_t *mem = seg__malloc(3 * rowcap);
-    if (!mem) {
-        b->failed = 1;
-        return;
-    }
-    uint8_t *ra = mem + 1, *rb = ra + rowcap, *ru = rb + rowcap;
-    memset(mem, 0, 3 * rowcap);
-    for (int64_t br = br0; br < br1; br++) {
-        int y = (int)(2 * br);
-        int has_up = br > br0;
-        if (has_up) { /* the row above is the previous block row's bottom row */
-            uint8_t *t = ru;
-            ru = rb;
-            rb = t;
-        }
-        load_row(c, y, ra);
-        load_row(c, y + 1, rb);
-        track_background(c, b, y);
-        if (y + 1 < c->height)
-            track_background(c, b, y + 1);
-        int32_t *bl = c->blk + br * bw, *blu = bl - bw;
-        for (int j = 0, x = 0; j < bw; j++, x += 2) {
-            if ((x & 7) == 0 && x + 8 <= w) {
-                uint64_t va, vb;
-                memcpy(&va, ra + x, 8);
-                memcpy(&vb, rb + x, 8);
-                if (!(va | vb)) { /* four empty blocks */
-                    bl[j] = bl[j + 1] = bl[j + 2] = bl[j + 3] = 0;
-                    j += 3;
-                    x += 6;
-                    continue;
-                }
-            }
-            int p = ra[x], q = ra[x + 1], r = rb[x], s = rb[x + 1];
-            if (!(p | q | r | s)) {
-                bl[j] = 0;
-                continue;
-            }
-            int32_t lab = 0;
-            if ((p | r) & (ra[x - 1] | rb[x - 1]))
-                lab = bl[j - 1];
-            if (has_up) {
-                if (p & ru[x - 1]) {
-                    int32_t l = blu[j - 1];
-                    lab = !lab ? l : l != lab ? merge(b->parent, lab, l) : lab;
-                }
-                if ((p | q) & (ru[x] | ru[x + 1])) {
-                    int32_t l = blu[j];
-                    lab = !lab ? l : l != lab ? merge(b->parent, lab, l) : lab;
-                }
-                if (q & ru[x + 2]) {
-                    int32_t l = blu[j + 1];
-                    lab = !lab ? l : l != lab ? merge(b->parent, lab, l) : lab;
-                }
-            }
-            if (!lab) {
-                lab = new_label(b);
-                if (!lab)
-                    break;
-            }
-            bl[j] = lab;
-        }
-        if (b->failed)
-            break;
-        row_stats(b, ra, y, w, bl, 1);
-        if (y + 1 < c->height)
-            row_stats(b, rb, y + 1, w, bl, 1);
-        if (b->failed)
-            break;
-    }
-    seg__free(mem);
-}
-
-/* 4-connectivity: label the rows [y0, y1) of one band, provisional labels in the output. */
-static void label4(void *vctx, int64_t y0, int64_t y1)
+/* Label the rows [y0, y1) of one band. */
+static void label_band(void *vctx, int64_t y0, int64_t y1)
 {
     cc_ctx *c = vctx;
     band *b = &c->bands[y0 / c->grain].b;
-    int w = c->width;
-    band_init(b, w);
-    uint8_t *mem = seg__malloc(2 * ((size_t)w + 4));
-    if (!mem) {
+    int w = c->width, d = c->conn == 8 ? 1 : 0;
+    int64_t bw = (w + 1) / 2;
+    b->bg_minx = w;
+    b->bg_maxx = b->bg_miny = b->bg_maxy = -1;
+    b->row_start = seg__malloc(((size_t)(y1 - y0) + 1) * sizeof(size_t));
+    uint8_t *buf = seg__calloc((size_t)w + 16, 1);
+    if (!b->row_start || !buf) {
+        seg__free(buf);
         b->failed = 1;
         return;
     }
-    uint8_t *ra = mem + 1, *ru = ra + w + 4;
-    for (int64_t yy = y0; yy < y1; yy++) {
-        int y = (int)yy, has_up = yy > y0;
-        uint8_t *t = ru;
-        ru = ra;
-        ra = t;
-        load_row(c, y, ra);
-        track_background(c, b, y);
-        int32_t *L = seg__row(c->labels, y);
-        const int32_t *Lu = has_up ? (const int32_t *)seg__row(c->labels, y - 1) : NULL;
-        int64_t row0 = (int64_t)y * w;
-        for (int x = 0; x < w;) {
-            if (!ra[x]) {
-                L[x++] = 0;
-                continue;
-            }
-            /* a run of foreground pixels: one label, stats added once per run */
+    size_t ps = 0, pe = 0; /* runs of the row above */
+    for (int64_t yy = y0; yy < y1 && !b->failed; yy++) {
+        int y = (int)yy;
+        load_row(c, y, buf);
+        size_t rs = b->nruns, j = ps;
+        b->row_start[yy - y0] = rs;
+        int64_t ykey = (int64_t)(y >> 1) * bw;
+        for (int x = next_value(buf, 0, w, 1); x < w; x = next_value(buf, x, w, 1)) {
             int x0 = x;
+            x = next_value(buf, x + 1, w, 0);
+            int x1 = x - 1;
+            /* runs above touching [x0 - d, x1 + d] */
+            while (j < pe && b->runs[j].x1 < x0 - d)
+                j++;
             int32_t lab = 0;
-            for (; x < w && ra[x]; x++) {
-                if (has_up && ru[x]) {
-                    int32_t l = Lu[x];
-                    lab = !lab ? l : l != lab ? merge(b->parent, lab, l) : lab;
-                }
-                if (!lab) {
-                    lab = new_label(b);
-                    if (!lab)
-                        break;
-                }
-                L[x] = lab;
+            size_t k = j;
+            for (; k < pe && b->runs[k].x0 <= x1 + d; k++) {
+                int32_t l = b->runs[k].lab;
+                lab = !lab ? l : l != lab ? merge(b->parent, lab, l) : lab;
             }
-            if (b->failed)
+            if (k > j)
+                j = k - 1; /* the last one may touch the next run too */
+            if (!lab && !(lab = new_label(b)))
                 break;
-            int64_t len = x - x0;
-            acc_add(&b->acc[lab], len, (int64_t)(x0 + x - 1) * len / 2, (int64_t)y * len, x0, x - 1,
-                    y, y, row0 + x0);
+            if (push_run(b, x0, x1, lab))
+                break;
+            acc *a = &b->acc[lab];
+            int64_t len = x1 - x0 + 1;
+            a->area += len;
+            a->sx += (int64_t)(x0 + x1) * len / 2;
+            a->sy += (int64_t)y * len;
+            a->minx = SEG_MIN(a->minx, x0);
+            a->maxx = SEG_MAX(a->maxx, x1);
+            a->miny = SEG_MIN(a->miny, y);
+            a->maxy = y;
+            a->key = SEG_MIN(a->key, ykey + (x0 >> 1));
         }
-        if (b->failed)
-            break;
+        band_background(b, b->nruns > rs ? &b->runs[rs] : NULL,
+                        b->nruns > rs ? &b->runs[b->nruns - 1] : NULL, y, w);
+        ps = rs;
+        pe = b->nruns;
     }
-    seg__free(mem);
+    b->row_start[y1 - y0] = b->nruns;
+    seg__free(buf);
 }
 
-static inline int32_t gid(const cc_ctx *c, int k, int32_t local)
+/* Join each band with the one above along their common border (same rule as in a band). */
+static void join_bands(const cc_ctx *c, int32_t *g)
 {
-    return (int32_t)(c->offset[k] + local);
-}
-
-/* Join each band with the one above it along their common border. */
-static void join_bands(cc_ctx *c, int32_t *g)
-{
-    int w = c->width;
+    int d = c->conn == 8 ? 1 : 0;
     for (int k = 1; k < c->nbands; k++) {
-        int64_t first = k * c->grain; /* first row (4) or block row (8) of band k */
-        if (c->conn == 4) {
-            int y = (int)first;
-            const uint8_t *s = seg__row(c->src, y), *su = seg__row(c->src, y - 1);
-            const int32_t *L = seg__row(c->labels, y), *Lu = seg__row(c->labels, y - 1);
-            for (int x = 0; x < w; x++)
-                if (s[x] && su[x])
-                    merge(g, gid(c, k, L[x]), gid(c, k - 1, Lu[x]));
-            continue;
-        }
-        int y = (int)(2 * first);
-        const uint8_t *sa = seg__row(c->src, y), *su = seg__row(c->src, y - 1);
-        const uint8_t *sb = y + 1 < c->height ? seg__row(c->src, y + 1) : NULL;
-        const int32_t *bl = c->blk + first * c->bw, *blu = bl - c->bw;
-        for (int j = 0, x = 0; j < c->bw; j++, x += 2) {
-            if (!bl[j])
-                continue;
-            int p = sa[x] != 0, q = x + 1 < w && sa[x + 1];
-            (void)sb;
-            int32_t me = gid(c, k, bl[j]);
-            if (p && x > 0 && su[x - 1])
-                merge(g, me, gid(c, k - 1, blu[j - 1]));
-            if ((p || q) && (su[x] || (x + 1 < w && su[x + 1])))
-                merge(g, me, gid(c, k - 1, blu[j]));
-            if (q && x + 2 < w && su[x + 2])
-                merge(g, me, gid(c, k - 1, blu[j + 1]));
+        const band *up = &c->bands[k - 1].b, *dn = &c->bands[k].b;
+        size_t rows_up = (size_t)c->grain;
+        size_t j = up->row_start[rows_up - 1], pe = up->row_start[rows_up];
+        size_t e = dn->row_start[1];
+        for (size_t i = 0; i < e; i++) {
+            const run *r = &dn->runs[i];
+            while (j < pe && up->runs[j].x1 < r->x0 - d)
+                j++;
+            size_t q = j;
+            for (; q < pe && up->runs[q].x0 <= r->x1 + d; q++)
+                merge(g, (int32_t)(c->offset[k] + r->lab),
+                      (int32_t)(c->offset[k - 1] + up->runs[q].lab));
+            if (q > j)
+                j = q - 1;
         }
     }
 }
 
-typedef struct write_ctx {
-    cc_ctx *c;
-    const int32_t *final; /* global id -> output label */
-} write_ctx;
-
-/* dst[x] = lab[x] where src[x] != 0, else 0; written so the compiler vectorises it (the
- * AVX2 build of the same loop lives in components_avx2.c). */
-void seg__cc_write_row(int32_t *restrict dst, const uint8_t *restrict src,
-                       const int32_t *restrict lab, int w)
+void seg__cc_fill_row(int32_t *restrict dst, int x0, int x1, int32_t v)
 {
-    for (int x = 0; x < w; x++)
-        dst[x] = lab[x] & -(int32_t)(src[x] != 0);
+    for (int x = x0; x <= x1; x++)
+        dst[x] = v;
 }
 
-typedef void (*write_row_fn)(int32_t *restrict, const uint8_t *restrict,
-                             const int32_t *restrict, int);
-
-static void write8(void *vctx, int64_t br0, int64_t br1)
+/* Second pass: every run gets its final label, the gaps 0. */
+static void write_band(void *vctx, int64_t y0, int64_t y1)
 {
-    const write_ctx *wc = vctx;
-    const cc_ctx *c = wc->c;
-    int w = c->width;
-    const int32_t *off_map = wc->final + c->offset[br0 / c->grain];
-    int32_t *t = seg__malloc(((size_t)w + 2) * sizeof(int32_t));
-    if (!t) {
-        /* cannot happen in practice (a row of scratch); keep the labels well-defined */
-        for (int64_t br = br0; br < br1; br++)
-            for (int y = (int)(2 * br); y < SEG_MIN(c->height, (int)(2 * br + 2)); y++)
-                memset(seg__row(c->labels, y), 0, (size_t)w * sizeof(int32_t));
-        return;
-    }
-    write_row_fn write_row =
-        seg__cpu_active() & SEG_CPU_AVX2 ? seg__cc_write_row_avx2 : seg__cc_write_row;
-    for (int64_t br = br0; br < br1; br++) {
-        int y = (int)(2 * br);
-        const int32_t *bl = c->blk + br * c->bw;
-        for (int j = 0; j < c->bw; j++) {
-            int32_t l = off_map[bl[j]]; /* off_map[0] is a real entry: see below */
-            t[2 * j] = t[2 * j + 1] = bl[j] ? l : 0;
-        }
-        write_row(seg__row(c->labels, y), seg__row(c->src, y), t, w);
-        if (y + 1 < c->height)
-            write_row(seg__row(c->labels, y + 1), seg__row(c->src, y + 1), t, w);
-    }
-    seg__free(t);
-}
-
-static void write4(void *vctx, int64_t y0, int64_t y1)
-{
-    const write_ctx *wc = vctx;
-    const cc_ctx *c = wc->c;
-    const int32_t *off_map = wc->final + c->offset[y0 / c->grain];
+    const cc_ctx *c = vctx;
+    const band *b = &c->bands[y0 / c->grain].b;
+    const int32_t *fin = c->final + c->offset[y0 / c->grain];
+    void (*fill)(int32_t *restrict, int, int, int32_t) =
+        seg__cpu_active() & SEG_CPU_AVX2 ? seg__cc_fill_row_avx2 : seg__cc_fill_row;
     for (int64_t y = y0; y < y1; y++) {
         int32_t *L = seg__row(c->labels, (int)y);
-        for (int x = 0; x < c->width; x++)
-            L[x] = L[x] ? off_map[L[x]] : 0;
+        int pos = 0;
+        for (size_t i = b->row_start[y - y0]; i < b->row_start[y - y0 + 1]; i++) {
+            const run *r = &b->runs[i];
+            fill(L, pos, r->x0 - 1, 0);
+            fill(L, r->x0, r->x1, fin[r->lab]);
+            pos = r->x1 + 1;
+        }
+        fill(L, pos, c->width - 1, 0);
     }
 }
 
 static void free_bands(cc_ctx *c)
 {
     for (int k = 0; c->bands && k < c->nbands; k++) {
-        seg__free(c->bands[k].b.parent);
-        seg__free(c->bands[k].b.acc);
+        band *b = &c->bands[k].b;
+        seg__free(b->parent);
+        seg__free(b->acc);
+        seg__free(b->runs);
+        seg__free(b->row_start);
     }
     seg__free(c->bands);
-    seg__free(c->blk);
     seg__free(c->offset);
 }
 
-static int cmp_first(const void *a, const void *b, void *arg)
+static int cmp_key(const void *a, const void *b, void *arg)
 {
     const acc *s = arg;
-    int64_t fa = s[*(const int32_t *)a].first, fb = s[*(const int32_t *)b].first;
-    return fa < fb ? -1 : fa > fb;
+    int64_t ka = s[*(const int32_t *)a].key, kb = s[*(const int32_t *)b].key;
+    return ka < kb ? -1 : ka > kb;
+}
+
+/* cv2's 8-connected numbering from the raster one: components whose first pixels share
+ * a pair of rows (y/2) are ordered by their first 2x2 block. perm[raster] = cv2 label. */
+static int block_order(const acc *fa, int32_t n, int32_t *perm)
+{
+    int32_t *idx = seg__malloc(((size_t)n + 1) * sizeof(int32_t));
+    if (!idx)
+        return -1;
+    perm[0] = 0;
+    for (int32_t l = 1; l <= n;) {
+        int32_t e = l;
+        int row_pair = fa[l].miny >> 1;
+        while (e <= n && fa[e].miny >> 1 == row_pair)
+            e++;
+        for (int32_t i = l; i < e; i++)
+            idx[i] = i;
+        if (e - l > 1)
+            qsort_r(idx + l, (size_t)(e - l), sizeof(int32_t), cmp_key, (void *)fa);
+        for (int32_t i = l; i < e; i++)
+            perm[idx[i]] = i;
+        l = e;
+    }
+    seg__free(idx);
+    return 0;
 }
 
 static seg_components *make_stats(int count)
@@ -521,7 +416,7 @@ int seg_connected_components(const seg_image *src, int connectivity, int order,
     if (rc)
         return rc;
     int w = src->width, h = src->height;
-    if (w > INT32_MAX - 4)
+    if (w > INT32_MAX - 16)
         return seg__fail(SEG_EOVERFLOW, "connected_components: image too wide");
 
     cc_ctx c;
@@ -531,30 +426,21 @@ int seg_connected_components(const seg_image *src, int connectivity, int order,
     c.conn = connectivity;
     c.width = w;
     c.height = h;
-    c.bw = (w + 1) / 2;
-    int64_t units = connectivity == 8 ? (h + 1) / 2 : h;
-    c.grain = seg__grain(units, connectivity == 8 ? 32 : 64);
-    c.nbands = (int)((units + c.grain - 1) / c.grain);
+    c.grain = seg__grain(h, 64);
+    c.nbands = (int)((h + c.grain - 1) / c.grain);
     c.bands = seg__calloc((size_t)c.nbands, sizeof(band_slot));
     c.offset = seg__malloc(((size_t)c.nbands + 1) * sizeof(int64_t));
-    size_t nblk;
-    if (connectivity == 8) {
-        if (!seg__mul((size_t)c.bw, (size_t)units, &nblk) || !seg__mul(nblk, 4, &nblk))
-            return seg__fail(SEG_EOVERFLOW, "connected_components: image too large");
-        c.blk = seg__malloc(nblk);
-    }
-    if (!c.bands || !c.offset || (connectivity == 8 && !c.blk)) {
-        free_bands(&c);
-        return seg__fail(SEG_ENOMEM, "connected_components: out of memory");
-    }
-    seg__parallel_for(units, c.grain, connectivity == 8 ? label8 : label4, &c);
+    int32_t *g = NULL, *final = NULL, *perm = NULL;
+    acc *fa = NULL;
+    seg_components *s = NULL;
+    if (!c.bands || !c.offset)
+        goto oom;
+    seg__parallel_for(h, c.grain, label_band, &c);
 
     int64_t total = 0;
     for (int k = 0; k < c.nbands; k++) {
-        if (c.bands[k].b.failed) {
-            free_bands(&c);
-            return seg__fail(SEG_ENOMEM, "connected_components: out of memory");
-        }
+        if (c.bands[k].b.failed)
+            goto oom;
         c.offset[k] = total;
         total += c.bands[k].b.n;
     }
@@ -562,73 +448,47 @@ int seg_connected_components(const seg_image *src, int connectivity, int order,
         free_bands(&c);
         return seg__fail(SEG_EOVERFLOW, "connected_components: too many provisional labels");
     }
-    int32_t *g = seg__malloc(((size_t)total + 1) * sizeof(int32_t));
-    int32_t *final = seg__malloc(((size_t)total + 1) * sizeof(int32_t));
-    acc *fa = seg__malloc(((size_t)total + 1) * sizeof(acc));
-    if (!g || !final || !fa) {
-        seg__free(g);
-        seg__free(final);
-        seg__free(fa);
-        free_bands(&c);
-        return seg__fail(SEG_ENOMEM, "connected_components: out of memory");
-    }
+    g = seg__malloc(((size_t)total + 1) * sizeof(int32_t));
+    final = seg__malloc(((size_t)total + 1) * sizeof(int32_t));
+    fa = seg__malloc(((size_t)total + 1) * sizeof(acc));
+    if (!g || !final || !fa)
+        goto oom;
     g[0] = 0;
     for (int k = 0; k < c.nbands; k++)
         for (int i = 1; i <= c.bands[k].b.n; i++)
             g[c.offset[k] + i] = (int32_t)(c.offset[k] + c.bands[k].b.parent[i]);
     join_bands(&c, g);
 
-    /* flatten: roots (smallest of their set) get 1, 2, ... in id order = cv2's order */
+    /* flatten: roots (smallest of their set) get 1, 2, ... in id order = raster order */
     int32_t n = 0;
     final[0] = 0;
     for (int k = 0; k < c.nbands; k++) {
-        for (int i = 1; i <= c.bands[k].b.n; i++) {
+        const band *b = &c.bands[k].b;
+        for (int i = 1; i <= b->n; i++) {
             int64_t id = c.offset[k] + i;
-            const acc *a = &c.bands[k].b.acc[i];
             int32_t l;
             if (g[id] == id) {
                 l = ++n;
-                fa[l] = *a;
+                fa[l] = b->acc[i];
             } else {
                 l = final[g[id]];
-                acc_add(&fa[l], a->area, a->sx, a->sy, a->minx, a->maxx, a->miny, a->maxy,
-                        a->first);
+                acc_merge(&fa[l], &b->acc[i]);
             }
             final[id] = l;
         }
     }
-    int32_t *perm = NULL;
-    if (order == SEG_CC_ORDER_RASTER && n > 1) {
-        perm = seg__malloc(((size_t)n + 1) * 2 * sizeof(int32_t));
-        if (!perm) {
-            seg__free(g);
-            seg__free(final);
-            seg__free(fa);
-            free_bands(&c);
-            return seg__fail(SEG_ENOMEM, "connected_components: out of memory");
-        }
-        int32_t *byfirst = perm + n + 1;
-        for (int32_t i = 0; i < n; i++)
-            byfirst[i] = i + 1;
-        qsort_r(byfirst, (size_t)n, sizeof(int32_t), cmp_first, fa);
-        perm[0] = 0;
-        for (int32_t i = 0; i < n; i++)
-            perm[byfirst[i]] = i + 1;
+    if (connectivity == 8 && order == SEG_CC_ORDER_CV2 && n > 1) {
+        perm = seg__malloc(((size_t)n + 1) * sizeof(int32_t));
+        if (!perm || block_order(fa, n, perm))
+            goto oom;
         for (int64_t id = 1; id <= total; id++)
             final[id] = perm[final[id]];
     }
 
-    seg_components *s = NULL;
     if (stats) {
         s = make_stats(n + 1);
-        if (!s) {
-            seg__free(perm);
-            seg__free(g);
-            seg__free(final);
-            seg__free(fa);
-            free_bands(&c);
-            return seg__fail(SEG_ENOMEM, "connected_components: out of memory");
-        }
+        if (!s)
+            goto oom;
         int64_t fg = 0, fsx = 0, fsy = 0;
         for (int32_t l = 1; l <= n; l++) {
             const acc *a = &fa[l];
@@ -664,8 +524,8 @@ int seg_connected_components(const seg_image *src, int connectivity, int order,
                        bmaxy);
     }
 
-    write_ctx wc = {&c, final};
-    seg__parallel_for(units, c.grain, connectivity == 8 ? write8 : write4, &wc);
+    c.final = final;
+    seg__parallel_for(h, c.grain, write_band, &c);
     seg__free(perm);
     seg__free(g);
     seg__free(final);
@@ -674,6 +534,15 @@ int seg_connected_components(const seg_image *src, int connectivity, int order,
     if (stats)
         *stats = s;
     return n + 1;
+
+oom:
+    seg__free(perm);
+    seg__free(g);
+    seg__free(final);
+    seg__free(fa);
+    seg__free(s);
+    free_bands(&c);
+    return seg__fail(SEG_ENOMEM, "connected_components: out of memory");
 }
 
 void seg_components_free(seg_components *comps)
