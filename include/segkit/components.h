@@ -11,10 +11,12 @@
  * left = -1, top = INT32_MAX, width = height = area = 0 and NaN centroid when there is no
  * background, as cv2 reports it).
  *
- * The labeller is block-based union-find: a decision per 2x2 block (8-connectivity) or per
- * pixel (4-connectivity), statistics gathered in the same pass per provisional label and
- * merged at the end, bands of rows labelled in parallel and joined along their borders.
- * The final numbering is canonical, so labels never depend on the thread count. */
+ * The labeller is run-based union-find (the run-based two-scan family): rows are cut
+ * into runs of foreground pixels, a run takes the labels of the touching runs above,
+ * statistics are gathered per run in the same pass, per provisional label, and merged
+ * at the end; bands of rows are labelled in parallel and joined along their borders; a
+ * second pass fills each run with its final label. The final numbering is canonical
+ * (defined by the image alone), so labels never depend on the thread count. */
 #ifndef SEGKIT_COMPONENTS_H
 #define SEGKIT_COMPONENTS_H
 
