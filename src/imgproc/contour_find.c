@@ -27,10 +27,22 @@ typedef struct node {
     int parent;                 /* node index; 0 is the frame (the image border) */
     int rx, ry, rw, rh;         /* bounding box in padded coordinates */
     int ox, oy;                 /* origin (start pixel), padded coordinates */
-    int table_next;             /* next node with the same NBD, 0 for none */
     int h_next, h_prev, v_next; /* tree links as node indices, 0 for none */
     size_t start, n;            /* its points in the scratch point buffer */
 } node;
+
+/* The borders marked with one NBD value, oldest first (cv2 walks them newest first).
+ * Only borders whose box still reaches the current row can contain a later LNBD, so the
+ * others are dropped as the scan moves down: the same candidates in the same order as
+ * cv2's full list, without walking the dead ones again and again. */
+typedef struct cand {
+    int rx, rw, ry_end, idx;
+} cand;
+
+typedef struct cand_list {
+    cand *v;
+    int n, cap, pruned_y;
+} cand_list;
 
 typedef struct finder {
     int8_t *img0;     /* padded, binarised copy */
@@ -41,7 +53,38 @@ typedef struct finder {
     int32_t *pts;     /* x, y pairs in output coordinates */
     size_t npts, cap_pts;
     int failed;       /* out of memory while growing */
+    cand_list lists[128];
 } finder;
+
+static int push_cand(cand_list *l, const node *nd, int idx)
+{
+    if (l->n == l->cap) {
+        int cap = l->cap ? l->cap * 2 : 16;
+        cand *v = seg__malloc((size_t)cap * sizeof(cand));
+        if (!v)
+            return -1;
+        if (l->n)
+            memcpy(v, l->v, (size_t)l->n * sizeof(cand));
+        seg__free(l->v);
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = (cand){nd->rx, nd->rw, nd->ry + nd->rh, idx};
+    return 0;
+}
+
+/* Drop the borders whose box ends above row y; the rest keep their order. */
+static void prune(cand_list *l, int y)
+{
+    if (l->pruned_y == y)
+        return;
+    int k = 0;
+    for (int i = 0; i < l->n; i++)
+        if (l->v[i].ry_end > y)
+            l->v[k++] = l->v[i];
+    l->n = k;
+    l->pruned_y = y;
+}
 
 static int grow_nodes(finder *f)
 {
@@ -222,8 +265,6 @@ static int scan(finder *f, int wp, int hp, int mode, int approx)
     ptrdiff_t step = f->step;
     int width = wp - 1, height = hp - 1;
     int nbd = 2;
-    int table[128];
-    memset(table, 0, sizeof table);
 
     for (int y = 1; y < height; y++) {
         int8_t *img = img0 + y * step;
@@ -250,17 +291,18 @@ static int scan(finder *f, int wp, int hp, int mode, int approx)
             } else {
                 int lval = img[lnbd_x] & 0x7f;
                 int found = -1;
-                for (int cur = table[lval]; cur; cur = f->nodes[cur].table_next) {
-                    const node *c = &f->nodes[cur];
-                    if ((unsigned)(lnbd_x - c->rx) < (unsigned)c->rw &&
-                        (unsigned)(y - c->ry) < (unsigned)c->rh) {
+                cand_list *l = &f->lists[lval];
+                prune(l, y); /* every remaining box spans row y: only x needs testing */
+                for (int i = l->n - 1; i >= 0; i--) {
+                    const cand *cd = &l->v[i];
+                    if ((unsigned)(lnbd_x - cd->rx) < (unsigned)cd->rw) {
                         if (found > 0) {
                             const node *pn = &f->nodes[found];
                             if (trace_contour(f, img0 + pn->oy * step + pn->ox, img + lnbd_x,
                                               pn->is_hole) > 0)
                                 break;
                         }
-                        found = cur;
+                        found = cd->idx;
                     }
                 }
                 if (found <= 0)
@@ -293,10 +335,8 @@ static int scan(finder *f, int wp, int hp, int mode, int approx)
             if (f->failed)
                 return seg__fail(SEG_ENOMEM, "find_contours: out of memory");
             nd->n = f->npts - nd->start;
-            if (mode > SEG_RETR_LIST) {
-                nd->table_next = table[lval];
-                table[lval] = idx;
-            }
+            if (mode > SEG_RETR_LIST && push_cand(&f->lists[lval], nd, idx))
+                return seg__fail(SEG_ENOMEM, "find_contours: out of memory");
             insert_node(f, idx, par);
             /* cv2 resumes after the border's start with the pixel's new value */
             prev = img[x];
@@ -439,6 +479,8 @@ int seg_find_contours(const seg_image *src, int mode, int method, seg_contours *
     f.nodes[0].rw = wp;
     f.nodes[0].rh = hp;
     f.nnodes = 1;
+    for (int i = 0; i < 128; i++)
+        f.lists[i].pruned_y = -1;
 
     rc = scan(&f, wp, hp, mode, method);
     if (rc == SEG_OK)
@@ -446,6 +488,8 @@ int seg_find_contours(const seg_image *src, int mode, int method, seg_contours *
     seg__free(f.img0);
     seg__free(f.nodes);
     seg__free(f.pts);
+    for (int i = 0; i < 128; i++)
+        seg__free(f.lists[i].v);
     return rc;
 }
 
