@@ -57,10 +57,12 @@ def _run(image, connectivity, order, with_stats, who):
     return n, labels, stats, cents
 
 
-def _ltype(labels, ltype, who):
+def _ltype(labels, n, ltype, who):
     if ltype == CV_32S:
         return labels
     if ltype == CV_16U:
+        if n - 1 > 65535:
+            raise Error(-6, "%s: %d labels do not fit CV_16U" % (who, n - 1))
         return labels.astype(np.uint16)
     raise Error(-1, "%s: ltype must be CV_32S (4) or CV_16U (2), got %r" % (who, ltype))
 
@@ -69,7 +71,7 @@ def connected_components(image, labels=None, connectivity=8, ltype=CV_32S, order
     """cv2.connectedComponents(image, connectivity=8, ltype=CV_32S) -> (n, labels).
     order='raster' numbers components by their first pixel (skimage.measure.label)."""
     n, lab = _run(image, connectivity, order, False, "connected_components")
-    return n, _ltype(lab, ltype, "connected_components")
+    return n, _ltype(lab, n, ltype, "connected_components")
 
 
 def connected_components_with_stats(image, labels=None, stats=None, centroids=None,
@@ -77,7 +79,7 @@ def connected_components_with_stats(image, labels=None, stats=None, centroids=No
     """cv2.connectedComponentsWithStats(image, connectivity=8) -> (n, labels, stats,
     centroids): stats int32 (n, 5) [left, top, width, height, area], centroids float64."""
     n, lab, st, ce = _run(image, connectivity, order, True, "connected_components_with_stats")
-    return n, _ltype(lab, ltype, "connected_components_with_stats"), st, ce
+    return n, _ltype(lab, n, ltype, "connected_components_with_stats"), st, ce
 
 
 def filter_components_by_area(image, min_area=0, max_area=-1, connectivity=8, order="cv2"):

@@ -145,5 +145,9 @@ def test_bad_input():
         segkit.connected_components(np.zeros((0, 3), np.uint8))
     with pytest.raises(segkit.Error, match="order"):
         segkit.connected_components(np.zeros((3, 3), np.uint8), order="zigzag")
+    grid = np.zeros((600, 600), np.uint8)
+    grid[::2, ::2] = 1  # 90000 components (cv2 silently returns garbage for CV_16U here)
+    with pytest.raises(segkit.Error, match="do not fit CV_16U"):
+        segkit.connected_components(grid, ltype=segkit.CV_16U)
     with pytest.raises(segkit.Error, match="ltype"):
         segkit.connected_components(np.zeros((3, 3), np.uint8), ltype=5)
