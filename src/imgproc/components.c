@@ -312,6 +312,19 @@ static void write_band(void *vctx, int64_t y0, int64_t y1)
     }
 }
 
+/* Below about a megapixel the whole job takes well under a millisecond on one core,
+ * less than what a fork/join can cost when the other cores are busy: run the same bands
+ * in order on the calling thread (same split, so the same results). */
+static void run_bands(cc_ctx *c, seg_range_fn fn)
+{
+    if ((int64_t)c->width * c->height < ((int64_t)1 << 20)) {
+        for (int64_t y = 0; y < c->height; y += c->grain)
+            fn(c, y, SEG_MIN(c->height, y + c->grain));
+        return;
+    }
+    seg__parallel_for(c->height, c->grain, fn, c);
+}
+
 static void free_bands(cc_ctx *c)
 {
     for (int k = 0; c->bands && k < c->nbands; k++) {
@@ -435,7 +448,7 @@ int seg_connected_components(const seg_image *src, int connectivity, int order,
     seg_components *s = NULL;
     if (!c.bands || !c.offset)
         goto oom;
-    seg__parallel_for(h, c.grain, label_band, &c);
+    run_bands(&c, label_band);
 
     int64_t total = 0;
     for (int k = 0; k < c.nbands; k++) {
@@ -525,7 +538,7 @@ int seg_connected_components(const seg_image *src, int connectivity, int order,
     }
 
     c.final = final;
-    seg__parallel_for(h, c.grain, write_band, &c);
+    run_bands(&c, write_band);
     seg__free(perm);
     seg__free(g);
     seg__free(final);

@@ -467,8 +467,11 @@ int seg_find_contours(const seg_image *src, int mode, int method, seg_contours *
     }
     memset(f.img0, 0, (size_t)wp);
     memset(f.img0 + (size_t)(hp - 1) * wp, 0, (size_t)wp);
+    /* one thread on purpose: the copy is memory-bound (a few ms at 4K) and the rest of
+     * the scan is serial, so a parallel region would only add a fork/join, which costs
+     * far more than the copy when the machine's other cores are busy */
     pad_ctx pc = {src, f.img0, f.step};
-    seg__parallel_for(src->height, seg__grain(src->height, 64), pad_rows, &pc);
+    pad_rows(&pc, 0, src->height);
     int d[8] = {1, (int)(-f.step + 1), (int)-f.step, (int)(-f.step - 1),
                 -1, (int)(f.step - 1), (int)f.step, (int)(f.step + 1)};
     for (int i = 0; i < MAX_SIZE; i++)
