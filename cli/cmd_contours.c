@@ -37,8 +37,7 @@ static int write_json(const cli_args *a, const char *path, const seg_image *mask
         int r[4];
         seg_contour_area(p, n, 1, &area);
         seg_bounding_rect(p, n, r);
-        /* an outer border runs counter-clockwise in cv2's y-down sense (negative
-         * oriented area), a hole clockwise; single pixels and lines have area 0 */
+        /* area as cv2.contourArea(c) (unsigned); bbox as cv2.boundingRect(c) */
         fprintf(f, "%s\n    {\"id\": %d, \"next\": %d, \"previous\": %d, \"first_child\": %d, "
                    "\"parent\": %d, \"area\": %.17g, \"bbox\": [%d, %d, %d, %d], \"points\": [",
                 i ? "," : "", i, h[0], h[1], h[2], h[3], area < 0 ? -area : area, r[0], r[1],

@@ -54,10 +54,10 @@ SEG_API void seg_contours_free(seg_contours *contours);
 
 /* Measures of a polygon given as n (x, y) int32 pairs (pts[2*i], pts[2*i+1]). */
 
-/* Area by the shoelace formula, as cv2.contourArea(pts, oriented=True): positive for a
- * counter-clockwise polygon in image coordinates (y down) is what cv2 calls negative,
- * i.e. the result is exactly cv2's oriented value; take fabs for the unsigned one.
- * n < 3 gives 0. Errors: SEG_EINVAL (NULL with n > 0, n < 0). */
+/* Area by the shoelace formula, as cv2.contourArea(pts, oriented): with oriented != 0
+ * the signed value (outer borders from seg_find_contours come out negative, holes
+ * positive), else its absolute value. n < 3 gives 0.
+ * Errors: SEG_EINVAL (NULL with n > 0, n < 0, NULL output). */
 SEG_API int seg_contour_area(const int32_t *pts, int n, int oriented, double *area);
 
 /* Perimeter, as cv2.arcLength(pts, closed). n <= 1 gives 0. */
