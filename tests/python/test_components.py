@@ -99,6 +99,22 @@ def test_threads_do_not_change_results(rng):
         segkit.set_use_optimized(True)
 
 
+def test_parallel_bands_large_image(rng):
+    # above 4 megapixels the bands run on several threads: same labels as cv2 and as 1 thread
+    m = (rng.random((2100, 2050)) < 0.55).astype(np.uint8)
+    try:
+        for conn in (4, 8):
+            segkit.set_num_threads(1)
+            one = segkit.connected_components_with_stats(m, connectivity=conn)
+            segkit.set_num_threads(3)
+            three = segkit.connected_components_with_stats(m, connectivity=conn)
+            ref = cv2.connectedComponentsWithStats(m, connectivity=conn)
+            for a, b, c in zip(one[1:], three[1:], ref[1:]):
+                assert np.array_equal(a, b) and np.array_equal(a, c, equal_nan=True)
+    finally:
+        segkit.set_num_threads(0)
+
+
 def filter_reference(img, conn, lo, hi):
     """The area filter computed from cv2's output with numpy."""
     n, lab, st, ce = cv2.connectedComponentsWithStats(img, connectivity=conn)
