@@ -57,6 +57,15 @@ def _run(image, connectivity, order, with_stats, who):
     return n, labels, stats, cents
 
 
+def _check_outputs(who, *outs):
+    # cv2's positional order puts output arrays before connectivity: catch
+    # connected_components(img, 4), which cv2 silently runs with 8-connectivity
+    for o in outs:
+        if o is not None and not isinstance(o, np.ndarray):
+            raise Error(-1, "%s: the arguments after the image are cv2's output arrays; "
+                        "pass connectivity=... by name" % who)
+
+
 def _ltype(labels, n, ltype, who):
     if ltype == CV_32S:
         return labels
@@ -70,6 +79,7 @@ def _ltype(labels, n, ltype, who):
 def connected_components(image, labels=None, connectivity=8, ltype=CV_32S, order="cv2"):
     """cv2.connectedComponents(image, connectivity=8, ltype=CV_32S) -> (n, labels).
     order='raster' numbers components by their first pixel (skimage.measure.label)."""
+    _check_outputs("connected_components", labels)
     n, lab = _run(image, connectivity, order, False, "connected_components")
     return n, _ltype(lab, n, ltype, "connected_components")
 
@@ -78,6 +88,7 @@ def connected_components_with_stats(image, labels=None, stats=None, centroids=No
                                     connectivity=8, ltype=CV_32S, order="cv2"):
     """cv2.connectedComponentsWithStats(image, connectivity=8) -> (n, labels, stats,
     centroids): stats int32 (n, 5) [left, top, width, height, area], centroids float64."""
+    _check_outputs("connected_components_with_stats", labels, stats, centroids)
     n, lab, st, ce = _run(image, connectivity, order, True, "connected_components_with_stats")
     return n, _ltype(lab, n, ltype, "connected_components_with_stats"), st, ce
 

@@ -165,5 +165,7 @@ def test_bad_input():
     grid[::2, ::2] = 1  # 90000 components (cv2 silently returns garbage for CV_16U here)
     with pytest.raises(segkit.Error, match="do not fit CV_16U"):
         segkit.connected_components(grid, ltype=segkit.CV_16U)
+    with pytest.raises(segkit.Error, match="connectivity=... by name"):
+        segkit.connected_components(np.zeros((3, 3), np.uint8), 4)
     with pytest.raises(segkit.Error, match="ltype"):
         segkit.connected_components(np.zeros((3, 3), np.uint8), ltype=5)
