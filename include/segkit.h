@@ -7,6 +7,9 @@
 #include "segkit/common.h"
 #include "segkit/image.h"
 #include "segkit/runtime.h"
+#include "segkit/rle.h"
+#include "segkit/coco.h"
+#include "segkit/eval.h"
 
 
 
