@@ -18,17 +18,13 @@ import os
 import numpy as np
 
 from ._lib import fn, check, as_image, Error
+from .mask import _Rle, _free as _rle_free, _to_dict as _rle_dict
 
 __all__ = ["confusion_matrix", "semantic_metrics", "COCO", "COCOeval", "ConfusionMatrix"]
 
 _vp = ctypes.c_void_p
 _u64p = ctypes.POINTER(ctypes.c_uint64)
 _dp = ctypes.POINTER(ctypes.c_double)
-
-
-class _Rle(ctypes.Structure):
-    _fields_ = [("height", ctypes.c_int), ("width", ctypes.c_int), ("m", ctypes.c_size_t),
-                ("counts", ctypes.POINTER(ctypes.c_uint32))]
 
 
 class _Image(ctypes.Structure):
@@ -66,9 +62,6 @@ _get_cat = fn("seg_coco_get_category", [_vp, ctypes.c_size_t, ctypes.POINTER(_Ca
 _get_ann = fn("seg_coco_get_annotation", [_vp, ctypes.c_size_t, ctypes.POINTER(_Ann)])
 _ann_rle = fn("seg_coco_annotation_rle", [_vp, ctypes.c_size_t, ctypes.POINTER(_Rle)])
 _save = fn("seg_coco_save", [_vp, ctypes.c_char_p, ctypes.c_int])
-_rle_free = fn("seg_rle_free", [ctypes.POINTER(_Rle)], None)
-_rle_to_string = fn("seg_rle_to_string", [ctypes.POINTER(_Rle), ctypes.c_char_p, ctypes.c_size_t,
-                                          ctypes.POINTER(ctypes.c_size_t)])
 
 _ev_create = fn("seg_cocoeval_create", [_vp, _vp, ctypes.c_int, ctypes.POINTER(_vp)])
 _ev_destroy = fn("seg_cocoeval_destroy", [_vp], None)
@@ -82,15 +75,6 @@ _ev_precision = fn("seg_cocoeval_precision", [_vp], _dp)
 _ev_recall = fn("seg_cocoeval_recall", [_vp], _dp)
 _ev_scores = fn("seg_cocoeval_scores", [_vp], _dp)
 _ev_ncats = fn("seg_cocoeval_num_cats", [_vp], ctypes.c_size_t)
-
-
-def _rle_dict(r):
-    """A seg_rle (view) as pycocotools' dict with bytes counts."""
-    n = ctypes.c_size_t()
-    check(_rle_to_string(ctypes.byref(r), None, 0, ctypes.byref(n)))
-    buf = ctypes.create_string_buffer(n.value + 1)
-    check(_rle_to_string(ctypes.byref(r), buf, n.value + 1, ctypes.byref(n)))
-    return {"size": [r.height, r.width], "counts": buf.raw[:n.value]}
 
 
 class _Handle:

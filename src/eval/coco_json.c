@@ -677,6 +677,7 @@ static int finish_index(seg_coco *c)
             if (!a->has_bbox) {
                 seg_rle_to_bbox(&r, a->bbox);
                 a->has_bbox = 1;
+                a->bbox_derived = 1;
             }
             seg_rle_free(&r);
         }

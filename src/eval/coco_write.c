@@ -67,7 +67,8 @@ static int put_segmentation(FILE *f, const seg_coco *c, const coco_ann *a)
         if (!s)
             return seg__fail(SEG_ENOMEM, "coco_save: out of memory");
         seg_rle_to_string(&r, s, n + 1, &n);
-        fprintf(f, "\"%s\"}", s);
+        put_str(f, s);
+        fputc('}', f);
         free(s);
     } else {
         fputc('[', f);
@@ -102,7 +103,9 @@ static int put_ann(FILE *f, const seg_coco *c, size_t i, int as_results)
                 return seg__fail(SEG_ENOMEM, "coco_save: out of memory");
             }
             seg_rle_to_string(&r, s, n + 1, &n);
-            fprintf(f, "{\"size\": [%d, %d], \"counts\": \"%s\"}", r.height, r.width, s);
+            fprintf(f, "{\"size\": [%d, %d], \"counts\": ", r.height, r.width);
+            put_str(f, s);
+            fputc('}', f);
             free(s);
             seg_rle_free(&r);
         } else {
@@ -111,7 +114,9 @@ static int put_ann(FILE *f, const seg_coco *c, size_t i, int as_results)
                 return st;
         }
     }
-    if (a->has_bbox) {
+    /* A box derived from the mask is not written: reading it back would switch
+     * loadRes to its box branch (area = w * h). */
+    if (a->has_bbox && !(as_results && a->bbox_derived)) {
         fputs(", \"bbox\": [", f);
         for (int k = 0; k < 4; k++) {
             if (k)

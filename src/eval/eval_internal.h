@@ -27,6 +27,7 @@ typedef struct coco_ann {
     double bbox[4], area, score;
     int32_t img, cat; /* indices into images / cats */
     uint8_t iscrowd, has_bbox, kind, compressed;
+    uint8_t bbox_derived; /* results: bbox computed from the mask, not read */
     uint32_t npoly;   /* POLYGON: parts, lengths at poly_len[poly_off..] */
     size_t poly_off;  /* index into poly_len */
     size_t xy_off;    /* index into xy of the first coordinate */

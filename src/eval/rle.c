@@ -417,6 +417,14 @@ int seg_rle_from_polygon(const double *xy, size_t k, int height, int width, seg_
             ys = ye;
             ye = t;
         }
+        if (dx == 0 && dy == 0) {
+            /* A repeated vertex: maskApi.c computes 0/0 here and emits one point whose
+             * y is garbage but never read (its x equals its neighbours'). */
+            u[m] = xs;
+            v[m] = ys;
+            m++;
+            continue;
+        }
         double s = dx >= dy ? (double)(ye - ys) / dx : (double)(xe - xs) / dy;
         if (dx >= dy)
             for (int d = 0; d <= dx; d++) {
