@@ -304,3 +304,27 @@ def test_missing_area_is_reported_at_evaluation(tmp_path):
                                   "score": 0.5}]), "bbox")
     with pytest.raises(segkit.Error, match="gt.json: annotation 0: has no 'area'"):
         E.evaluate()
+
+
+# ---------------- the command line ----------------
+
+@pytest.mark.parametrize("iou_type", ["bbox", "segm"])
+def test_cli_eval_coco(iou_type):
+    ref = REF_BBOX if iou_type == "bbox" else REF_SEGM
+    p = run_cli("eval", "coco", "--gt", GT, "--dt", RES[iou_type], "--iou-type", iou_type, check=0)
+    assert p.stdout == reference_summary(ref)
+    assert "loaded 100 images" in p.stderr
+    p = run_cli("eval", "coco", "--gt", GT, "--dt", RES[iou_type], "--iou-type", iou_type,
+                "--json", "-q", check=0)
+    out = json.loads(p.stdout)
+    assert np.max(np.abs(np.array(out["stats"]) - ref)) <= 1e-12
+    assert len(out["per_category"]) == 80 and p.stderr == ""
+
+
+def test_cli_eval_coco_errors(tmp_path):
+    p = run_cli("eval", "coco", "--gt", GT, "--dt", write(tmp_path, "res.json", "[{"), check=2)
+    assert "res.json: malformed JSON" in p.stderr and p.stdout == ""
+    p = run_cli("eval", "nope", check=2)
+    assert "unknown sub-command 'nope'" in p.stderr
+    p = run_cli("eval", "coco", "--gt", GT, "--dt", RES["bbox"], "--iou-type", "keypoints", check=2)
+    assert "--iou-type must be one of segm|bbox" in p.stderr
