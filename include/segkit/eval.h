@@ -60,6 +60,56 @@ typedef struct seg_semantic_scores {
 SEG_API int seg_semantic_scores_compute(const uint64_t *cm, int n, seg_semantic_scores *out,
                                         double *iou, double *acc, double *dice);
 
+/* ---- Panoptic quality (panopticapi's pq_compute) ----
+ *
+ * Segment ids come from COCO panoptic PNGs, id = R + 256 * G + 256^2 * B, or from a
+ * 1-channel s32 id map; id 0 is VOID. Per image, as pq_compute_single_core: a gt and a
+ * predicted segment of the same category match when IoU > 0.5, where the union leaves
+ * out the predicted segment's pixels on VOID (gt area is the JSON 'area', predicted area
+ * is counted in the PNG); crowd gt segments never match and are not false negatives; an
+ * unmatched predicted segment is not a false positive when more than half of it lies on
+ * VOID plus the crowd region of its category. Averages follow pq_average: per category
+ * PQ = sum IoU / (TP + FP/2 + FN/2), SQ = sum IoU / TP (0 without TP), RQ = TP / (TP +
+ * FP/2 + FN/2); categories with TP + FP + FN == 0 are left out of the means (and the
+ * reference divides by zero when none is left: segkit returns n = 0 and zeros). */
+
+typedef struct seg_panoptic_segment {
+    int64_t id;          /* segment id in the PNG (non-zero) */
+    int64_t category_id;
+    int iscrowd;
+    double area;         /* gt: the JSON 'area' (used as the reference does); ignored for
+                            predictions, whose area is counted in the PNG */
+} seg_panoptic_segment;
+
+typedef struct seg_pq seg_pq;
+
+/* An accumulator over images for these categories (isthing[k] non-zero for things).
+ * out: NULL first; release with seg_pq_destroy. Errors: SEG_EINVAL (duplicate ids). */
+SEG_API int seg_pq_create(const int64_t *category_ids, const int *isthing, size_t ncat,
+                          seg_pq **out);
+SEG_API void seg_pq_destroy(seg_pq *pq);
+
+/* Add one image. gt and pred: u8 3-channel RGB panoptic PNG pixels, or 1-channel s32
+ * ids; same size. Segment lists as in the JSON's segments_info.
+ * Errors (SEG_EFORMAT, naming the segment): a predicted id in the PNG but not in the
+ * list or the reverse, an unknown category, duplicate ids; SEG_ESIZE for sizes. */
+SEG_API int seg_pq_update(seg_pq *pq, const seg_image *gt, const seg_panoptic_segment *gt_segs,
+                          size_t ngt, const seg_image *pred,
+                          const seg_panoptic_segment *pred_segs, size_t npred);
+
+typedef struct seg_pq_stat {
+    double pq, sq, rq;
+    double iou_sum;
+    int64_t tp, fp, fn;
+} seg_pq_stat;
+
+/* Per category k (in the order given to seg_pq_create). */
+SEG_API int seg_pq_category(const seg_pq *pq, size_t k, seg_pq_stat *out);
+
+/* Means over categories: which = -1 all, 1 things, 0 stuff; *n = categories counted. */
+SEG_API int seg_pq_average(const seg_pq *pq, int which, double *pq_out, double *sq, double *rq,
+                           int *n);
+
 #ifdef __cplusplus
 }
 #endif

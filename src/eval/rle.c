@@ -537,7 +537,12 @@ int seg_rle_merge(const seg_rle *R, size_t n, int intersect, seg_rle *out)
     int h = R[0].height, w = R[0].width;
     if (n == 1 || (size_t)h * (size_t)w == 0)
         return rle_copy(out, h, w, R[0].m, R[0].counts);
+    /* Each merged run ends at a run end of one input, so sum(m) bounds the result;
+     * counts may hold empty runs, so h*w+1 (maskApi.c's size) alone is not enough. */
     size_t cap = (size_t)h * (size_t)w + 1;
+    for (size_t i = 0; i < n; i++)
+        if (!seg__add(cap, R[i].m, &cap))
+            return seg__fail(SEG_EOVERFLOW, "rle_merge: too many runs");
     uint32_t *cnts = malloc(cap * sizeof *cnts), *acnt = malloc(cap * sizeof *acnt);
     if (!cnts || !acnt) {
         free(cnts);

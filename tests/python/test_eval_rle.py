@@ -345,3 +345,15 @@ def test_bad_rle_strings_give_clear_errors():
 def test_mask_names_stay_out_of_top_level():
     assert not hasattr(segkit, "encode") and not hasattr(segkit, "iou")
     assert segkit.mask.encode is M.encode
+
+
+def test_merge_with_empty_runs_regression():
+    # fuzz regression: counts with many empty runs made merge overflow its buffer
+    a = {"size": [2, 2], "counts": [4, 0, 0, 0, 0, 0, 0]}
+    b = {"size": [2, 2], "counts": [1, 2, 0, 0, 1]}
+    ra, rb = M.frPyObjects(a, 2, 2), M.frPyObjects(b, 2, 2)
+    for inter in (0, 1):
+        got = M.decode(M.merge([ra, rb], intersect=inter))
+        da, db = o_decode(a["counts"], 2, 2), o_decode(b["counts"], 2, 2)
+        exp = (da & db) if inter else (da | db)
+        assert np.array_equal(got, exp)
