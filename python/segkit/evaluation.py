@@ -20,7 +20,8 @@ import numpy as np
 from ._lib import fn, check, as_image, Error
 from .mask import _Rle, _free as _rle_free, _to_dict as _rle_dict
 
-__all__ = ["confusion_matrix", "semantic_metrics", "COCO", "COCOeval", "ConfusionMatrix"]
+__all__ = ["confusion_matrix", "semantic_metrics", "COCO", "COCOeval", "ConfusionMatrix",
+           "PanopticQuality", "pq_compute"]
 
 _vp = ctypes.c_void_p
 _u64p = ctypes.POINTER(ctypes.c_uint64)
@@ -477,3 +478,120 @@ def semantic_metrics(cm):
     return {"pixel_accuracy": s.pixel_accuracy, "mean_accuracy": s.mean_accuracy,
             "mean_iou": s.mean_iou, "fw_iou": s.fw_iou, "mean_dice": s.mean_dice,
             "total": int(s.total), "iou": iou, "accuracy": acc, "dice": dice}
+
+
+# ---- panoptic quality ----
+
+class _Segment(ctypes.Structure):
+    _fields_ = [("id", ctypes.c_int64), ("category_id", ctypes.c_int64),
+                ("iscrowd", ctypes.c_int), ("area", ctypes.c_double)]
+
+
+class _PQStat(ctypes.Structure):
+    _fields_ = [("pq", ctypes.c_double), ("sq", ctypes.c_double), ("rq", ctypes.c_double),
+                ("iou_sum", ctypes.c_double), ("tp", ctypes.c_int64), ("fp", ctypes.c_int64),
+                ("fn", ctypes.c_int64)]
+
+
+_pq_create = fn("seg_pq_create", [ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int),
+                                  ctypes.c_size_t, ctypes.POINTER(_vp)])
+_pq_destroy = fn("seg_pq_destroy", [_vp], None)
+_pq_update = fn("seg_pq_update", [_vp, ctypes.c_void_p, ctypes.POINTER(_Segment), ctypes.c_size_t,
+                                  ctypes.c_void_p, ctypes.POINTER(_Segment), ctypes.c_size_t])
+_pq_category = fn("seg_pq_category", [_vp, ctypes.c_size_t, ctypes.POINTER(_PQStat)])
+_pq_average = fn("seg_pq_average", [_vp, ctypes.c_int, _dp, _dp, _dp,
+                                    ctypes.POINTER(ctypes.c_int)])
+
+
+def _segments(segs, gt):
+    arr = (_Segment * max(len(segs), 1))()
+    for i, s in enumerate(segs):
+        arr[i].id = int(s["id"])
+        arr[i].category_id = int(s["category_id"])
+        arr[i].iscrowd = int(s.get("iscrowd", 0))
+        arr[i].area = float(s.get("area", 0)) if gt else 0.0
+    return arr
+
+
+def _id_view(a, name):
+    a = np.asarray(a)
+    if a.ndim == 3 and a.shape[2] == 3 and a.dtype == np.uint8:
+        return as_image(a, name)
+    if a.ndim == 2 and a.dtype in (np.int32, np.int64, np.uint32, np.uint16, np.uint8):
+        return as_image(a.astype(np.int32, copy=False), name)
+    raise Error(-8, "%s: expected an H x W x 3 uint8 RGB panoptic image or an H x W id map, "
+                "got %s %s" % (name, a.dtype, a.shape))
+
+
+class PanopticQuality:
+    """PQ/SQ/RQ accumulated over images, with panopticapi's pq_compute rules.
+
+    categories: the panoptic JSON's list of {'id', 'isthing', ...}. update() takes the
+    ground-truth and predicted panoptic images (H x W x 3 uint8 in RGB order, id = R +
+    256 G + 256^2 B, or H x W integer ids) and their segments_info lists."""
+
+    def __init__(self, categories):
+        self.categories = list(categories)
+        ids = np.array([c["id"] for c in self.categories], dtype=np.int64)
+        things = np.array([int(c.get("isthing", 0)) for c in self.categories], dtype=np.intc)
+        h = _vp()
+        check(_pq_create(ids.ctypes.data_as(ctypes.POINTER(ctypes.c_int64)),
+                         things.ctypes.data_as(ctypes.POINTER(ctypes.c_int)), len(ids),
+                         ctypes.byref(h)))
+        self._h = _Handle(h, _pq_destroy)
+
+    def update(self, gt, gt_segments, pred, pred_segments):
+        gi, gk = _id_view(gt, "gt")
+        pi, pk = _id_view(pred, "pred")
+        gs, ps = _segments(gt_segments, True), _segments(pred_segments, False)
+        check(_pq_update(self._h.ptr, ctypes.byref(gi), gs, len(gt_segments), ctypes.byref(pi),
+                         ps, len(pred_segments)))
+        return self
+
+    def results(self):
+        """Like pq_compute's return: {'All'|'Things'|'Stuff': {pq, sq, rq, n},
+        'per_class': {category id: {pq, sq, rq, tp, fp, fn}}}."""
+        out = {}
+        for name, which in (("All", -1), ("Things", 1), ("Stuff", 0)):
+            a, b, c, n = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_int()
+            check(_pq_average(self._h.ptr, which, ctypes.byref(a), ctypes.byref(b),
+                              ctypes.byref(c), ctypes.byref(n)))
+            out[name] = {"pq": a.value, "sq": b.value, "rq": c.value, "n": n.value}
+        per = {}
+        for k, cat in enumerate(self.categories):
+            s = _PQStat()
+            check(_pq_category(self._h.ptr, k, ctypes.byref(s)))
+            per[cat["id"]] = {"pq": s.pq, "sq": s.sq, "rq": s.rq, "tp": s.tp, "fp": s.fp,
+                              "fn": s.fn, "iou": s.iou_sum}
+        out["per_class"] = per
+        return out
+
+
+def pq_compute(gt_json_file, pred_json_file, gt_folder=None, pred_folder=None):
+    """panopticapi.evaluation.pq_compute: read both panoptic JSON files and PNG folders
+    (folders default to the JSON names without '.json') and return PanopticQuality's
+    results. PNGs are read with segkit.imread."""
+    from . import _lib  # noqa: F401
+    import segkit
+    if not hasattr(segkit, "imread"):
+        raise Error(-7, "pq_compute: needs segkit.imread (the io module) to read PNGs")
+    with open(gt_json_file) as f:
+        gt_json = json.load(f)
+    with open(pred_json_file) as f:
+        pred_json = json.load(f)
+    gt_folder = gt_folder or gt_json_file.replace(".json", "")
+    pred_folder = pred_folder or pred_json_file.replace(".json", "")
+    pq = PanopticQuality(gt_json["categories"])
+    preds = {a["image_id"]: a for a in pred_json["annotations"]}
+    for g in gt_json["annotations"]:
+        if g["image_id"] not in preds:
+            raise Error(-5, "%s: no prediction for image_id %r" % (pred_json_file, g["image_id"]))
+        p = preds[g["image_id"]]
+        gimg = segkit.imread(os.path.join(gt_folder, g["file_name"]), segkit.IMREAD_COLOR)[:, :, ::-1]
+        pimg = segkit.imread(os.path.join(pred_folder, p["file_name"]), segkit.IMREAD_COLOR)[:, :, ::-1]
+        try:
+            pq.update(np.ascontiguousarray(gimg), g["segments_info"], np.ascontiguousarray(pimg),
+                      p["segments_info"])
+        except Error as e:
+            raise Error(e.status, "image %r (%s): %s" % (g["image_id"], p["file_name"], e)) from None
+    return pq.results()
