@@ -7,11 +7,11 @@
 #include "segkit/common.h"
 #include "segkit/image.h"
 #include "segkit/runtime.h"
+#include "segkit/io.h"
+#include "segkit/color.h"
+#include "segkit/filter.h"
 #include "segkit/rle.h"
 #include "segkit/coco.h"
 #include "segkit/eval.h"
-
-
-
 
 #endif
