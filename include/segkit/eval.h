@@ -110,6 +110,24 @@ SEG_API int seg_pq_category(const seg_pq *pq, size_t k, seg_pq_stat *out);
 SEG_API int seg_pq_average(const seg_pq *pq, int which, double *pq_out, double *sq, double *rq,
                            int *n);
 
+/* Name of category k (from the panoptic JSON; "" for seg_pq_create), and its id. */
+SEG_API const char *seg_pq_category_name(const seg_pq *pq, size_t k);
+SEG_API int64_t seg_pq_category_id(const seg_pq *pq, size_t k);
+SEG_API size_t seg_pq_num_categories(const seg_pq *pq);
+
+/* Called after each image by the file-level functions (may be NULL). */
+typedef void (*seg_progress_fn)(void *user, size_t done, size_t total);
+
+/* panopticapi's pq_compute over files: the gt and predicted panoptic JSONs (categories
+ * with 'isthing'; annotations with file_name and segments_info) and the folders of their
+ * PNGs (read with seg_imread). Every gt image needs a prediction with the same image_id.
+ * out: NULL first; on success an accumulator to query (seg_pq_average, ...) and release
+ * with seg_pq_destroy. Errors name the file and item, e.g. "pred.json: no prediction for
+ * image_id 139" or "pan/000139.png: pq_update: segment with id 5 at ...". */
+SEG_API int seg_pq_evaluate_files(const char *gt_json, const char *gt_dir, const char *pred_json,
+                                  const char *pred_dir, seg_progress_fn progress, void *user,
+                                  seg_pq **out);
+
 #ifdef __cplusplus
 }
 #endif

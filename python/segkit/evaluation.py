@@ -567,31 +567,24 @@ class PanopticQuality:
         return out
 
 
+_pq_files = fn("seg_pq_evaluate_files", [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p,
+                                         ctypes.c_char_p, ctypes.c_void_p, ctypes.c_void_p,
+                                         ctypes.POINTER(_vp)])
+_pq_ncat = fn("seg_pq_num_categories", [_vp], ctypes.c_size_t)
+_pq_cat_id = fn("seg_pq_category_id", [_vp, ctypes.c_size_t], ctypes.c_int64)
+
+
 def pq_compute(gt_json_file, pred_json_file, gt_folder=None, pred_folder=None):
-    """panopticapi.evaluation.pq_compute: read both panoptic JSON files and PNG folders
-    (folders default to the JSON names without '.json') and return PanopticQuality's
-    results. PNGs are read with segkit.imread."""
-    from . import _lib  # noqa: F401
-    import segkit
-    if not hasattr(segkit, "imread"):
-        raise Error(-7, "pq_compute: needs segkit.imread (the io module) to read PNGs")
-    with open(gt_json_file) as f:
-        gt_json = json.load(f)
-    with open(pred_json_file) as f:
-        pred_json = json.load(f)
+    """panopticapi.evaluation.pq_compute over files, in C: the two panoptic JSONs and the
+    folders of their PNGs (default: the JSON paths without '.json'). Returns
+    {'All'|'Things'|'Stuff': {pq, sq, rq, n}, 'per_class': {category id: {...}}}."""
     gt_folder = gt_folder or gt_json_file.replace(".json", "")
     pred_folder = pred_folder or pred_json_file.replace(".json", "")
-    pq = PanopticQuality(gt_json["categories"])
-    preds = {a["image_id"]: a for a in pred_json["annotations"]}
-    for g in gt_json["annotations"]:
-        if g["image_id"] not in preds:
-            raise Error(-5, "%s: no prediction for image_id %r" % (pred_json_file, g["image_id"]))
-        p = preds[g["image_id"]]
-        gimg = segkit.imread(os.path.join(gt_folder, g["file_name"]), segkit.IMREAD_COLOR)[:, :, ::-1]
-        pimg = segkit.imread(os.path.join(pred_folder, p["file_name"]), segkit.IMREAD_COLOR)[:, :, ::-1]
-        try:
-            pq.update(np.ascontiguousarray(gimg), g["segments_info"], np.ascontiguousarray(pimg),
-                      p["segments_info"])
-        except Error as e:
-            raise Error(e.status, "image %r (%s): %s" % (g["image_id"], p["file_name"], e)) from None
+    h = _vp()
+    check(_pq_files(os.fsencode(gt_json_file), os.fsencode(gt_folder),
+                    os.fsencode(pred_json_file), os.fsencode(pred_folder), None, None,
+                    ctypes.byref(h)))
+    pq = PanopticQuality.__new__(PanopticQuality)
+    pq._h = _Handle(h, _pq_destroy)
+    pq.categories = [{"id": _pq_cat_id(h, k)} for k in range(_pq_ncat(h))]
     return pq.results()

@@ -66,4 +66,7 @@ int64_t seg__coco_cat_index(const seg_coco *c, int64_t id);
 /* annToRLE of annotation i (no clear_error; messages name the file and item). */
 int seg__coco_ann_rle(const seg_coco *c, size_t i, seg_rle *out);
 
+/* Name category k of a panoptic accumulator (panoptic.c). */
+int seg__pq_set_name(seg_pq *pq, size_t k, const char *name);
+
 #endif

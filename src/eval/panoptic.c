@@ -1,6 +1,6 @@
 /* Panoptic quality: panopticapi's pq_compute (pq_compute_single_core + PQStat.pq_average)
  * over segment-id images, accumulated image by image. */
-#include "internal.h"
+#include "eval/eval_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +13,7 @@ typedef struct pq_cat {
 } pq_cat;
 
 struct seg_pq {
+    char **names; /* NULL, or one per category */
     pq_cat *cats;
     size_t ncat;
     int64_t *sorted_ids; /* category ids, sorted */
@@ -47,6 +48,10 @@ void seg_pq_destroy(seg_pq *pq)
 {
     if (!pq)
         return;
+    if (pq->names)
+        for (size_t k = 0; k < pq->ncat; k++)
+            free(pq->names[k]);
+    free(pq->names);
     free(pq->cats);
     free(pq->sorted_ids);
     free(pq->sorted_pos);
@@ -331,5 +336,36 @@ int seg_pq_average(const seg_pq *pq, int which, double *pq_out, double *sq, doub
     *pq_out = cnt ? a / cnt : 0;
     *sq = cnt ? b / cnt : 0;
     *rq = cnt ? c / cnt : 0;
+    return SEG_OK;
+}
+
+int64_t seg_pq_category_id(const seg_pq *pq, size_t k)
+{
+    return pq && k < pq->ncat ? pq->cats[k].id : -1;
+}
+
+size_t seg_pq_num_categories(const seg_pq *pq)
+{
+    return pq ? pq->ncat : 0;
+}
+
+const char *seg_pq_category_name(const seg_pq *pq, size_t k)
+{
+    if (!pq || k >= pq->ncat || !pq->names || !pq->names[k])
+        return "";
+    return pq->names[k];
+}
+
+int seg__pq_set_name(seg_pq *pq, size_t k, const char *name)
+{
+    if (!pq->names && !(pq->names = calloc(pq->ncat ? pq->ncat : 1, sizeof *pq->names)))
+        return seg__fail(SEG_ENOMEM, "pq: out of memory");
+    size_t n = strlen(name);
+    char *d = malloc(n + 1);
+    if (!d)
+        return seg__fail(SEG_ENOMEM, "pq: out of memory");
+    memcpy(d, name, n + 1);
+    free(pq->names[k]);
+    pq->names[k] = d;
     return SEG_OK;
 }

@@ -202,3 +202,45 @@ def test_errors():
         pq.update(gt, [], pred, [{"id": 77, "category_id": 3}])
     with pytest.raises(segkit.Error, match="gt is 4x4 but pred is 5x4"):
         pq.update(gt, [], np.zeros((4, 5), np.int32), [])
+
+
+def test_files_python_and_cli(tmp_path, rng):
+    import json
+    import cv2
+    from conftest import run_cli
+    from segkit.evaluation import pq_compute
+    cats = [dict(c, name="cat%d" % c["id"]) for c in CATS]
+    gdir, pdir = tmp_path / "gt", tmp_path / "pred"
+    gdir.mkdir()
+    pdir.mkdir()
+    ganns, panns = [], []
+    ref = Oracle(CATS)
+    for i in range(6):
+        gt, gi, pred, pi = random_case(rng, 40, 50)
+        name = "%03d.png" % i
+        cv2.imwrite(str(gdir / name), id2rgb(gt)[:, :, ::-1])  # cv2 writes BGR
+        cv2.imwrite(str(pdir / name), id2rgb(pred)[:, :, ::-1])
+        ganns.append({"image_id": i, "file_name": name, "segments_info": gi})
+        panns.append({"image_id": i, "file_name": name, "segments_info": pi})
+        ref.update(gt, gi, pred, pi)
+    gj, pj = tmp_path / "gt.json", tmp_path / "pred.json"
+    gj.write_text(json.dumps({"categories": cats, "annotations": ganns}))
+    pj.write_text(json.dumps({"annotations": panns[::-1]}))
+    got = pq_compute(str(gj), str(pj), str(gdir), str(pdir))
+    exp, _ = ref.average(None)
+    assert got["All"]["pq"] == pytest.approx(exp["pq"], rel=1e-12)
+    p = run_cli("eval", "panoptic", "--gt-json", gj, "--gt-dir", gdir, "--pred-json", pj,
+                "--pred-dir", pdir, "--json", "-q", check=0)
+    out = json.loads(p.stdout)
+    for name, isthing in (("All", None), ("Things", True), ("Stuff", False)):
+        e, _ = ref.average(isthing)
+        assert out[name]["pq"] == pytest.approx(e["pq"], rel=1e-12)
+        assert out[name]["n"] == e["n"]
+    assert out["per_class"][0]["name"] == "cat1"
+    p = run_cli("eval", "panoptic", "--gt-json", gj, "--gt-dir", gdir, "--pred-json", pj,
+                "--pred-dir", pdir, check=0)
+    assert p.stdout.splitlines()[2].startswith("All       |")
+    pj.write_text(json.dumps({"annotations": panns[1:]}))
+    p = run_cli("eval", "panoptic", "--gt-json", gj, "--gt-dir", gdir, "--pred-json", pj,
+                "--pred-dir", pdir, check=2)
+    assert "pred.json: no prediction (with a file_name) for image_id 0" in p.stderr

@@ -105,3 +105,41 @@ def test_errors():
         confusion_matrix(a, a, 0)
     with pytest.raises(segkit.Error, match="not a label type"):
         confusion_matrix(a.astype(np.float32), a, 3)
+
+
+def test_cli_eval_semantic(tmp_path, rng):
+    import json
+    import cv2
+    from conftest import run_cli
+    gdir, pdir = tmp_path / "gt", tmp_path / "pred"
+    gdir.mkdir()
+    pdir.mkdir()
+    gts, preds = [], []
+    for i, (h, w) in enumerate([(30, 40), (17, 9), (64, 64)]):
+        dt = np.uint16 if i == 1 else np.uint8
+        g = rng.integers(0, 5, (h, w)).astype(dt)
+        p = np.where(rng.random((h, w)) < 0.7, g, rng.integers(0, 5, (h, w))).astype(dt)
+        g[rng.random((h, w)) < 0.1] = 255
+        cv2.imwrite(str(gdir / ("m%d.png" % i)), g)
+        cv2.imwrite(str(pdir / ("m%d.png" % i)), p)
+        gts.append(g)
+        preds.append(p)
+    names = tmp_path / "names.txt"
+    names.write_text("bg\na\nb\nc\nd\n")
+    p = run_cli("eval", "semantic", "--pred", pdir, "--gt", gdir, "--num-classes", 5, "--names",
+                names, "--json", check=0)
+    out = json.loads(p.stdout)
+    exp = np_metrics(np_confusion(gts, preds, 5, 255))
+    assert out["mean_iou"] == pytest.approx(exp["mean_iou"], rel=1e-13)
+    assert out["pixel_accuracy"] == pytest.approx(exp["pixel_accuracy"], rel=1e-13)
+    assert out["per_class"][1]["name"] == "a" and out["num_images"] == 3
+    p = run_cli("eval", "semantic", "--pred", pdir, "--gt", gdir, "--num-classes", 5, check=0)
+    assert "mIoU %.4f" % exp["mean_iou"] in p.stdout
+    # a prediction of another size is named
+    cv2.imwrite(str(pdir / "m1.png"), np.zeros((5, 5), np.uint8))
+    p = run_cli("eval", "semantic", "--pred", pdir, "--gt", gdir, "--num-classes", 5, check=2)
+    assert "m1.png" in p.stderr and "gt is 9x17 but pred is 5x5" in p.stderr
+    cv2.imwrite(str(pdir / "m1.png"), preds[1])
+    (pdir / "m2.png").unlink()
+    p = run_cli("eval", "semantic", "--pred", pdir, "--gt", gdir, "--num-classes", 5, check=2)
+    assert "m2.png" in p.stderr
