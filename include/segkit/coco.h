@@ -118,13 +118,39 @@ SEG_API int64_t seg_coco_image_annotations(const seg_coco *c, int64_t image_id,
  * Errors: SEG_EFORMAT when there is no segmentation or the image has no size. */
 SEG_API int seg_coco_annotation_rle(const seg_coco *c, size_t i, seg_rle *out);
 
-/* Write a result file (a JSON array, one object per annotation: image_id, category_id,
- * bbox, score, and segmentation as compressed RLE when the annotation has a mask) when
- * `as_results` is non-zero; otherwise a dataset file (images, categories, annotations
- * with their segmentation as read). Numbers are printed in the shortest form that reads
- * back to the same double. Written to a temporary name, then renamed.
- * Errors: SEG_EIO, SEG_ENOMEM. */
-SEG_API int seg_coco_save(const seg_coco *c, const char *path, int as_results);
+enum {
+    SEG_COCO_SAVE_RESULTS = 1, /* a result file: a JSON array of {image_id, category_id,
+                                  segmentation, bbox, score} */
+    SEG_COCO_SAVE_RLE = 2      /* every mask as compressed RLE (polygons rasterised as
+                                  annToRLE does); result files always use RLE */
+};
+
+/* Write a dataset file (images, categories, annotations with their segmentation as read)
+ * or, with SEG_COCO_SAVE_RESULTS, a result file. Numbers are printed in the shortest
+ * form that reads back to the same double; a result's box derived from its mask is not
+ * written (reading it back would switch loadRes to its box branch). Written to a
+ * temporary name, then renamed. Errors: SEG_EIO, SEG_ENOMEM, SEG_EFORMAT (a polygon
+ * that cannot be rasterised). */
+SEG_API int seg_coco_save(const seg_coco *c, const char *path, int flags);
+
+/* ---- building a dataset (for converters) ---- */
+
+/* An empty dataset named `name` (for messages). Release with seg_coco_destroy. After
+ * adding items, call seg_coco_finish before any lookup, save or evaluation. */
+SEG_API int seg_coco_create(const char *name, seg_coco **out);
+/* Append an image / a category (ids are checked by seg_coco_finish). */
+SEG_API int seg_coco_add_image(seg_coco *c, int64_t id, int width, int height,
+                               const char *file_name);
+SEG_API int seg_coco_add_category(seg_coco *c, int64_t id, const char *name,
+                                  const char *supercategory);
+/* Append an annotation (its image_id and category_id are checked by seg_coco_finish);
+ * the segmentation is
+ * copied (POLYGON: npolygons, polygon_len, polygon_xy; RLE: rle, stored compressed when
+ * rle_compressed). The id, iscrowd, bbox and area are taken as given. */
+SEG_API int seg_coco_add_annotation(seg_coco *c, const seg_coco_annotation *a);
+/* Index what was added: duplicate ids, unknown images or categories and RLE sizes give
+ * SEG_EFORMAT naming the item, as for a loaded file. */
+SEG_API int seg_coco_finish(seg_coco *c);
 
 /* ---- COCOeval ---- */
 

@@ -276,11 +276,12 @@ class COCO:
         from . import mask as _mask
         return _mask.decode(self.annToRLE(ann))
 
-    def save(self, path, as_results=None):
-        """Write as a result file (default for results) or a dataset file."""
+    def save(self, path, as_results=None, rle=False):
+        """Write as a result file (default for results) or a dataset file; rle=True
+        stores every mask as compressed RLE."""
         if as_results is None:
             as_results = self._gt is not None
-        check(_save(self._ptr, os.fsencode(path), 1 if as_results else 0))
+        check(_save(self._ptr, os.fsencode(path), (1 if as_results else 0) | (2 if rle else 0)))
 
 
 def _as_list(x):

@@ -19,7 +19,7 @@
 
 /* ---- growable arrays ---- */
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
+int seg__coco_grow(void **p, size_t *cap, size_t need, size_t elem)
 {
     if (need <= *cap)
         return 0;
@@ -41,7 +41,7 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
 }
 
 #define GROW(c, arr, count, capf, add) \
-    grow((void **)&(c)->arr, &(c)->capf, (c)->count + (add), sizeof *(c)->arr)
+    seg__coco_grow((void **)&(c)->arr, &(c)->capf, (c)->count + (add), sizeof *(c)->arr)
 
 /* ---- error messages: "<file>: <item> <i>: <what>" ---- */
 
@@ -65,7 +65,7 @@ static int fail_item(const ctx *x, int status, const char *fmt, ...)
     return seg__fail(status, "%s: %s %zu: %s", x->c->name, x->item, x->index, msg);
 }
 
-static char *dup_str(const char *s)
+char *seg__coco_dup_str(const char *s)
 {
     size_t n = strlen(s);
     char *d = malloc(n + 1);
@@ -350,7 +350,7 @@ static int parse_image(ctx *x, const cJSON *o)
         *(k ? &im->width : &im->height) = (int)v;
     }
     const cJSON *fn = cJSON_GetObjectItemCaseSensitive(o, "file_name");
-    im->file_name = dup_str(cJSON_IsString(fn) ? fn->valuestring : "");
+    im->file_name = seg__coco_dup_str(cJSON_IsString(fn) ? fn->valuestring : "");
     if (!im->file_name)
         return seg__fail(SEG_ENOMEM, "%s: out of memory", c->name);
     c->nimages++;
@@ -371,8 +371,8 @@ static int parse_cat(ctx *x, const cJSON *o)
         return st;
     const cJSON *n = cJSON_GetObjectItemCaseSensitive(o, "name");
     const cJSON *s = cJSON_GetObjectItemCaseSensitive(o, "supercategory");
-    k->name = dup_str(cJSON_IsString(n) ? n->valuestring : "");
-    k->supercategory = dup_str(cJSON_IsString(s) ? s->valuestring : "");
+    k->name = seg__coco_dup_str(cJSON_IsString(n) ? n->valuestring : "");
+    k->supercategory = seg__coco_dup_str(cJSON_IsString(s) ? s->valuestring : "");
     c->ncats++; /* counted first so destroy frees both strings */
     if (!k->name || !k->supercategory)
         return seg__fail(SEG_ENOMEM, "%s: out of memory", c->name);
@@ -489,7 +489,6 @@ static int key_is(const char *k, size_t n, const char *name)
     return strlen(name) == n && memcmp(k, name, n) == 0;
 }
 
-static int finish_index(seg_coco *c);
 
 static int parse_dataset(seg_coco *c, scan *sc)
 {
@@ -535,7 +534,7 @@ static int parse_dataset(seg_coco *c, scan *sc)
     skip_ws(sc);
     if (sc->p != sc->n)
         return syntax(sc, sc->p, "trailing data after the top-level value");
-    return finish_index(c);
+    return seg__coco_finish_index(c);
 }
 
 /* ---- index ---- */
@@ -616,10 +615,19 @@ int64_t seg__coco_cat_index(const seg_coco *c, int64_t id)
     return find_sorted(c->cat_ids, c->cat_pos, c->ncats, id);
 }
 
-static int finish_index(seg_coco *c)
+int seg__coco_finish_index(seg_coco *c)
 {
     int st;
+    free(c->img_ann_start);
+    free(c->img_ann);
+    c->img_ann_start = c->img_ann = NULL;
     if (!c->is_results) {
+        free(c->img_ids);
+        free(c->img_pos);
+        free(c->cat_ids);
+        free(c->cat_pos);
+        c->img_ids = c->cat_ids = NULL;
+        c->img_pos = c->cat_pos = NULL;
         if ((st = build_ids(c, c->nimages, img_id_at, &c->img_ids, &c->img_pos, "image")) != 0 ||
             (st = build_ids(c, c->ncats, cat_id_at, &c->cat_ids, &c->cat_pos, "category")) != 0)
             return st;
@@ -715,12 +723,12 @@ void seg_coco_destroy(seg_coco *c)
     free(c);
 }
 
-static seg_coco *coco_new(const char *name)
+seg_coco *seg__coco_new(const char *name)
 {
     seg_coco *c = calloc(1, sizeof *c);
     if (!c)
         return NULL;
-    c->name = dup_str(name ? name : "<memory>");
+    c->name = seg__coco_dup_str(name ? name : "<memory>");
     if (!c->name) {
         free(c);
         return NULL;
@@ -731,7 +739,7 @@ static seg_coco *coco_new(const char *name)
 static int load_common(const seg_coco *gt, const char *json, size_t len, const char *name,
                        seg_coco **out)
 {
-    seg_coco *c = coco_new(name);
+    seg_coco *c = seg__coco_new(name);
     if (!c)
         return seg__fail(SEG_ENOMEM, "coco: out of memory");
     scan sc = {json, len, 0, c->name};
@@ -762,7 +770,7 @@ static int load_common(const seg_coco *gt, const char *json, size_t len, const c
         }
         c->res_mode = x.mode;
         if (!st)
-            st = finish_index(c);
+            st = seg__coco_finish_index(c);
     }
     if (st) {
         seg_coco_destroy(c);
@@ -826,11 +834,12 @@ int seg_coco_load_buffer(const char *json, size_t len, const char *name, seg_coc
 
 int seg_coco_load_results(const seg_coco *gt, const char *path, seg_coco **out)
 {
-    if (!gt || gt->is_results) {
+    if (!gt || gt->is_results || gt->dirty) {
         seg__clear_error();
         if (out)
             *out = NULL;
-        return seg__fail(SEG_EINVAL, "coco_load_results: gt must be a ground-truth dataset");
+        return seg__fail(SEG_EINVAL, "coco_load_results: gt must be a finished ground-truth "
+                         "dataset");
     }
     return load_file(gt, path, out);
 }
@@ -842,191 +851,11 @@ int seg_coco_load_results_buffer(const seg_coco *gt, const char *json, size_t le
     if (!out)
         return seg__fail(SEG_EINVAL, "coco_load_results: out is NULL");
     *out = NULL;
-    if (!gt || gt->is_results)
-        return seg__fail(SEG_EINVAL, "coco_load_results: gt must be a ground-truth dataset");
+    if (!gt || gt->is_results || gt->dirty)
+        return seg__fail(SEG_EINVAL, "coco_load_results: gt must be a finished ground-truth "
+                         "dataset");
     if (!json && len)
         return seg__fail(SEG_EINVAL, "coco_load_results: json is NULL");
     return load_common(gt, json ? json : "", len, name, out);
 }
 
-/* ---- annToRLE ---- */
-
-int seg__coco_ann_rle(const seg_coco *c, size_t i, seg_rle *out)
-{
-    const coco_ann *a = &c->anns[i];
-    const char *item = c->is_results ? "result" : "annotation";
-    memset(out, 0, sizeof *out);
-    if (a->kind == SEG_COCO_SEGM_RLE) {
-        uint32_t *cn = malloc((a->cnt_m ? a->cnt_m : 1) * sizeof *cn);
-        if (!cn)
-            return seg__fail(SEG_ENOMEM, "%s: out of memory", c->name);
-        if (a->cnt_m)
-            memcpy(cn, c->cnt + a->cnt_off, a->cnt_m * sizeof *cn);
-        out->height = a->rle_h;
-        out->width = a->rle_w;
-        out->m = a->cnt_m;
-        out->counts = cn;
-        return 0;
-    }
-    if (a->kind == SEG_COCO_SEGM_NONE)
-        return seg__fail(SEG_EFORMAT, "%s: %s %zu: has no segmentation", c->name, item, i);
-    const coco_image *im = &c->images[a->img];
-    if (im->height <= 0 || im->width <= 0)
-        return seg__fail(SEG_EFORMAT, "%s: %s %zu: image %lld has no height/width to rasterise "
-                         "its polygon", c->name, item, i, (long long)im->id);
-    int st;
-    if (a->kind == SEG_COCO_SEGM_BOX) {
-        st = seg_rle_from_bbox(a->bbox, im->height, im->width, out);
-    } else {
-        const uint32_t *len = c->poly_len + a->poly_off;
-        const double *xy = c->xy + a->xy_off;
-        if (a->npoly == 0)
-            return seg__fail(SEG_EFORMAT, "%s: %s %zu: segmentation is an empty list", c->name,
-                             item, i);
-        /* frPyObjects: when the first part has 4 numbers, every part is a box. */
-        int boxes = len[0] == 4;
-        seg_rle *parts = calloc(a->npoly, sizeof *parts);
-        if (!parts)
-            return seg__fail(SEG_ENOMEM, "%s: out of memory", c->name);
-        st = 0;
-        for (uint32_t p = 0; p < a->npoly && !st; p++) {
-            if (boxes && len[p] != 4)
-                st = seg__fail(SEG_EFORMAT, "%s: %s %zu: segmentation mixes a 4-number part "
-                               "(read as a box, as pycocotools does) with longer polygons",
-                               c->name, item, i);
-            else if (boxes)
-                st = seg_rle_from_bbox(xy, im->height, im->width, &parts[p]);
-            else
-                st = seg_rle_from_polygon(xy, len[p] / 2, im->height, im->width, &parts[p]);
-            xy += len[p];
-        }
-        if (!st)
-            st = seg_rle_merge(parts, a->npoly, 0, out);
-        for (uint32_t p = 0; p < a->npoly; p++)
-            seg_rle_free(&parts[p]);
-        free(parts);
-    }
-    if (st) {
-        char msg[256];
-        snprintf(msg, sizeof msg, "%s", seg_last_error());
-        return seg__fail(st, "%s: %s %zu: %s", c->name, item, i, msg);
-    }
-    return 0;
-}
-
-/* ---- public getters ---- */
-
-size_t seg_coco_num_images(const seg_coco *c)
-{
-    return c ? c->nimages : 0;
-}
-
-size_t seg_coco_num_categories(const seg_coco *c)
-{
-    return c ? c->ncats : 0;
-}
-
-size_t seg_coco_num_annotations(const seg_coco *c)
-{
-    return c ? c->nanns : 0;
-}
-
-int seg_coco_is_results(const seg_coco *c)
-{
-    return c ? c->is_results : 0;
-}
-
-int seg_coco_get_image(const seg_coco *c, size_t i, seg_coco_image *out)
-{
-    seg__clear_error();
-    if (!c || !out || i >= c->nimages)
-        return seg__fail(SEG_EINVAL, "coco_get_image: index %zu out of range", i);
-    out->id = c->images[i].id;
-    out->width = c->images[i].width;
-    out->height = c->images[i].height;
-    out->file_name = c->images[i].file_name;
-    return SEG_OK;
-}
-
-int seg_coco_get_category(const seg_coco *c, size_t i, seg_coco_category *out)
-{
-    seg__clear_error();
-    if (!c || !out || i >= c->ncats)
-        return seg__fail(SEG_EINVAL, "coco_get_category: index %zu out of range", i);
-    out->id = c->cats[i].id;
-    out->name = c->cats[i].name;
-    out->supercategory = c->cats[i].supercategory;
-    return SEG_OK;
-}
-
-int seg_coco_get_annotation(const seg_coco *c, size_t i, seg_coco_annotation *out)
-{
-    seg__clear_error();
-    if (!c || !out || i >= c->nanns)
-        return seg__fail(SEG_EINVAL, "coco_get_annotation: index %zu out of range", i);
-    const coco_ann *a = &c->anns[i];
-    memset(out, 0, sizeof *out);
-    out->id = a->id;
-    out->image_id = a->image_id;
-    out->category_id = a->category_id;
-    out->iscrowd = a->iscrowd;
-    out->has_bbox = a->has_bbox;
-    memcpy(out->bbox, a->bbox, sizeof out->bbox);
-    out->area = a->area;
-    out->score = a->score;
-    out->segm_kind = (seg_coco_segm_kind)a->kind;
-    out->rle_compressed = a->compressed;
-    if (a->kind == SEG_COCO_SEGM_POLYGON) {
-        out->npolygons = a->npoly;
-        out->polygon_len = c->poly_len + a->poly_off;
-        out->polygon_xy = c->xy + a->xy_off;
-    } else if (a->kind == SEG_COCO_SEGM_RLE) {
-        out->rle.height = a->rle_h;
-        out->rle.width = a->rle_w;
-        out->rle.m = a->cnt_m;
-        out->rle.counts = c->cnt + a->cnt_off;
-    }
-    return SEG_OK;
-}
-
-int64_t seg_coco_find_image(const seg_coco *c, int64_t id)
-{
-    return c ? seg__coco_img_index(c, id) : -1;
-}
-
-int64_t seg_coco_find_category(const seg_coco *c, int64_t id)
-{
-    return c ? seg__coco_cat_index(c, id) : -1;
-}
-
-int64_t seg_coco_image_annotations(const seg_coco *c, int64_t image_id, int64_t category_id,
-                                   size_t *idx, size_t cap)
-{
-    seg__clear_error();
-    if (!c || (cap && !idx))
-        return seg__fail(SEG_EINVAL, "coco_image_annotations: NULL argument");
-    int64_t ii = seg__coco_img_index(c, image_id);
-    if (ii < 0)
-        return 0;
-    size_t n = 0;
-    for (size_t j = c->img_ann_start[ii]; j < c->img_ann_start[ii + 1]; j++) {
-        size_t a = c->img_ann[j];
-        if (category_id >= 0 && c->anns[a].category_id != category_id)
-            continue;
-        if (n < cap)
-            idx[n] = a;
-        n++;
-    }
-    return (int64_t)n;
-}
-
-int seg_coco_annotation_rle(const seg_coco *c, size_t i, seg_rle *out)
-{
-    seg__clear_error();
-    if (!out)
-        return seg__fail(SEG_EINVAL, "coco_annotation_rle: out is NULL");
-    memset(out, 0, sizeof *out);
-    if (!c || i >= c->nanns)
-        return seg__fail(SEG_EINVAL, "coco_annotation_rle: index %zu out of range", i);
-    return seg__coco_ann_rle(c, i, out);
-}

@@ -40,7 +40,7 @@ static void put_str(FILE *f, const char *s)
     fputc('"', f);
 }
 
-static int put_segmentation(FILE *f, const seg_coco *c, const coco_ann *a)
+static int put_segmentation(FILE *f, const seg_coco *c, const coco_ann *a, int rle)
 {
     if (a->kind == SEG_COCO_SEGM_POLYGON) {
         const uint32_t *len = c->poly_len + a->poly_off;
@@ -60,7 +60,7 @@ static int put_segmentation(FILE *f, const seg_coco *c, const coco_ann *a)
     }
     seg_rle r = {a->rle_h, a->rle_w, a->cnt_m, c->cnt + a->cnt_off};
     fprintf(f, "{\"size\": [%d, %d], \"counts\": ", r.height, r.width);
-    if (a->compressed || c->is_results) {
+    if (a->compressed || c->is_results || rle) {
         size_t n;
         seg_rle_to_string(&r, NULL, 0, &n);
         char *s = malloc(n + 1);
@@ -79,7 +79,7 @@ static int put_segmentation(FILE *f, const seg_coco *c, const coco_ann *a)
     return 0;
 }
 
-static int put_ann(FILE *f, const seg_coco *c, size_t i, int as_results)
+static int put_ann(FILE *f, const seg_coco *c, size_t i, int as_results, int rle)
 {
     const coco_ann *a = &c->anns[i];
     fputs("{", f);
@@ -89,7 +89,7 @@ static int put_ann(FILE *f, const seg_coco *c, size_t i, int as_results)
             (long long)a->category_id);
     if (a->kind == SEG_COCO_SEGM_POLYGON || a->kind == SEG_COCO_SEGM_RLE) {
         fputs(", \"segmentation\": ", f);
-        if (as_results && a->kind == SEG_COCO_SEGM_POLYGON) {
+        if ((as_results || rle) && a->kind == SEG_COCO_SEGM_POLYGON) {
             /* result files carry masks as compressed RLE, like pycocotools' encode */
             seg_rle r;
             int st = seg__coco_ann_rle(c, i, &r);
@@ -109,7 +109,7 @@ static int put_ann(FILE *f, const seg_coco *c, size_t i, int as_results)
             free(s);
             seg_rle_free(&r);
         } else {
-            int st = put_segmentation(f, c, a);
+            int st = put_segmentation(f, c, a, rle);
             if (st)
                 return st;
         }
@@ -139,11 +139,14 @@ static int put_ann(FILE *f, const seg_coco *c, size_t i, int as_results)
     return 0;
 }
 
-int seg_coco_save(const seg_coco *c, const char *path, int as_results)
+int seg_coco_save(const seg_coco *c, const char *path, int flags)
 {
+    int as_results = flags & SEG_COCO_SAVE_RESULTS, rle = (flags & SEG_COCO_SAVE_RLE) != 0;
     seg__clear_error();
     if (!c || !path)
         return seg__fail(SEG_EINVAL, "coco_save: NULL argument");
+    if (c->dirty)
+        return seg__fail(SEG_EINVAL, "coco_save: call seg_coco_finish after adding items");
     size_t plen = strlen(path);
     char *tmp = malloc(plen + 16);
     if (!tmp)
@@ -160,7 +163,7 @@ int seg_coco_save(const seg_coco *c, const char *path, int as_results)
         fputs("[", f);
         for (size_t i = 0; i < c->nanns && !st; i++) {
             fputs(i ? ",\n" : "\n", f);
-            st = put_ann(f, c, i, 1);
+            st = put_ann(f, c, i, 1, 1);
         }
         fputs("\n]\n", f);
     } else {
@@ -184,7 +187,7 @@ int seg_coco_save(const seg_coco *c, const char *path, int as_results)
         fputs("],\n\"annotations\": [", f);
         for (size_t i = 0; i < c->nanns && !st; i++) {
             fputs(i ? ",\n" : "\n", f);
-            st = put_ann(f, c, i, 0);
+            st = put_ann(f, c, i, 0, rle);
         }
         fputs("]}\n", f);
     }

@@ -63,6 +63,8 @@ int seg_cocoeval_create(const seg_coco *gt, const seg_coco *dt, seg_iou_type typ
     if (!gt || !dt || gt->is_results || !dt->is_results)
         return seg__fail(SEG_EINVAL, "cocoeval: needs a ground-truth dataset and results "
                          "loaded against it");
+    if (gt->dirty)
+        return seg__fail(SEG_EINVAL, "cocoeval: call seg_coco_finish on the ground truth first");
     if (dt->images != gt->images)
         return seg__fail(SEG_EINVAL, "cocoeval: the results were loaded against another "
                          "ground truth");

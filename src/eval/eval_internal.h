@@ -38,6 +38,7 @@ typedef struct coco_ann {
 struct seg_coco {
     char *name; /* file name for messages */
     int is_results;
+    int dirty;    /* built with seg_coco_add_*: index not current until seg_coco_finish */
     int res_mode; /* results: 1 boxes, 2 masks (loadRes' branch) */
     coco_image *images;
     size_t nimages, cap_images;
@@ -63,6 +64,12 @@ struct seg_coco {
 /* The image / category index of an id, or -1. */
 int64_t seg__coco_img_index(const seg_coco *c, int64_t id);
 int64_t seg__coco_cat_index(const seg_coco *c, int64_t id);
+/* coco_json.c helpers shared with coco_access.c: growable arrays, strdup, a new empty
+ * handle, and (re)building the id index and the per-image annotation lists. */
+int seg__coco_grow(void **p, size_t *cap, size_t need, size_t elem);
+char *seg__coco_dup_str(const char *s);
+seg_coco *seg__coco_new(const char *name);
+int seg__coco_finish_index(seg_coco *c);
 /* annToRLE of annotation i (no clear_error; messages name the file and item). */
 int seg__coco_ann_rle(const seg_coco *c, size_t i, seg_rle *out);
 
