@@ -57,11 +57,16 @@ typedef struct seg_coco_annotation {
     double area;     /* NaN when the file has none */
     double score;    /* results only; NaN for ground truth */
     seg_coco_segm_kind segm_kind;
-    int rle_compressed;        /* RLE given as a counts string */
+    int rle_compressed;        /* RLE given as a counts string: see rle_string */
     size_t npolygons;          /* POLYGON: number of parts */
     const uint32_t *polygon_len; /* POLYGON: coordinates (2 per point) in each part */
     const double *polygon_xy;  /* POLYGON: all parts' coordinates, one after the other */
-    seg_rle rle;               /* RLE: a view, counts owned by the seg_coco */
+    seg_rle rle;               /* RLE: size; counts (a view owned by the seg_coco) only when
+                                  uncompressed, else m = 0 and counts NULL (decode
+                                  rle_string, or use seg_coco_annotation_rle) */
+    const char *rle_string;    /* compressed RLE: the counts string as read (not
+                                  NUL-terminated), owned by the seg_coco */
+    size_t rle_string_len;
 } seg_coco_annotation;
 
 /* Read an instance annotation file (the dataset dict: images, categories, annotations;
@@ -145,8 +150,8 @@ SEG_API int seg_coco_add_category(seg_coco *c, int64_t id, const char *name,
                                   const char *supercategory);
 /* Append an annotation (its image_id and category_id are checked by seg_coco_finish);
  * the segmentation is
- * copied (POLYGON: npolygons, polygon_len, polygon_xy; RLE: rle, stored compressed when
- * rle_compressed). The id, iscrowd, bbox and area are taken as given. */
+ * copied (POLYGON: npolygons, polygon_len, polygon_xy; RLE: rle.counts, kept as a
+ * compressed string when rle_compressed). The id, iscrowd, bbox and area are taken as given. */
 SEG_API int seg_coco_add_annotation(seg_coco *c, const seg_coco_annotation *a);
 /* Index what was added: duplicate ids, unknown images or categories and RLE sizes give
  * SEG_EFORMAT naming the item, as for a loaded file. */

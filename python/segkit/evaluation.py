@@ -45,7 +45,8 @@ class _Ann(ctypes.Structure):
                 ("area", ctypes.c_double), ("score", ctypes.c_double),
                 ("segm_kind", ctypes.c_int), ("rle_compressed", ctypes.c_int),
                 ("npolygons", ctypes.c_size_t), ("polygon_len", ctypes.POINTER(ctypes.c_uint32)),
-                ("polygon_xy", _dp), ("rle", _Rle)]
+                ("polygon_xy", _dp), ("rle", _Rle), ("rle_string", ctypes.c_void_p),
+                ("rle_string_len", ctypes.c_size_t)]
 
 
 _load = fn("seg_coco_load", [ctypes.c_char_p, ctypes.POINTER(_vp)])
@@ -151,7 +152,8 @@ class COCO:
             d["segmentation"] = polys
         elif a.segm_kind == 2:
             if a.rle_compressed:
-                d["segmentation"] = _rle_dict(a.rle)
+                d["segmentation"] = {"size": [a.rle.height, a.rle.width],
+                                     "counts": ctypes.string_at(a.rle_string, a.rle_string_len)}
             else:
                 cnts = np.ctypeslib.as_array(a.rle.counts, (a.rle.m,)).tolist() if a.rle.m else []
                 d["segmentation"] = {"size": [a.rle.height, a.rle.width], "counts": cnts}

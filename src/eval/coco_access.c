@@ -7,11 +7,35 @@
 
 /* ---- annToRLE ---- */
 
+int seg__coco_ann_rle_view(const seg_coco *c, size_t i, seg_rle *out, int *owned)
+{
+    const coco_ann *a = &c->anns[i];
+    if (a->kind == SEG_COCO_SEGM_RLE && !a->compressed) {
+        out->height = a->rle_h;
+        out->width = a->rle_w;
+        out->m = a->cnt_m;
+        out->counts = c->cnt + a->cnt_off;
+        *owned = 0;
+        return 0;
+    }
+    *owned = 1;
+    return seg__coco_ann_rle(c, i, out);
+}
+
 int seg__coco_ann_rle(const seg_coco *c, size_t i, seg_rle *out)
 {
     const coco_ann *a = &c->anns[i];
     const char *item = c->is_results ? "result" : "annotation";
     memset(out, 0, sizeof *out);
+    if (a->kind == SEG_COCO_SEGM_RLE && a->compressed) {
+        int st = seg_rle_from_string(c->str + a->cnt_off, a->cnt_m, a->rle_h, a->rle_w, out);
+        if (st) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "%s", seg_last_error());
+            return seg__fail(st, "%s: %s %zu: %s", c->name, item, i, msg);
+        }
+        return 0;
+    }
     if (a->kind == SEG_COCO_SEGM_RLE) {
         uint32_t *cn = malloc((a->cnt_m ? a->cnt_m : 1) * sizeof *cn);
         if (!cn)
@@ -139,8 +163,13 @@ int seg_coco_get_annotation(const seg_coco *c, size_t i, seg_coco_annotation *ou
     } else if (a->kind == SEG_COCO_SEGM_RLE) {
         out->rle.height = a->rle_h;
         out->rle.width = a->rle_w;
-        out->rle.m = a->cnt_m;
-        out->rle.counts = c->cnt + a->cnt_off;
+        if (a->compressed) {
+            out->rle_string = c->str + a->cnt_off;
+            out->rle_string_len = a->cnt_m;
+        } else {
+            out->rle.m = a->cnt_m;
+            out->rle.counts = c->cnt + a->cnt_off;
+        }
     }
     return SEG_OK;
 }
@@ -274,17 +303,30 @@ int seg_coco_add_annotation(seg_coco *c, const seg_coco_annotation *a)
         c->npoly_len += a->npolygons;
         c->nxy += total;
     } else if (a->segm_kind == SEG_COCO_SEGM_RLE) {
-        if (GROW(c, cnt, ncnt, cap_cnt, a->rle.m))
-            return seg__fail(SEG_ENOMEM, "coco_add_annotation: out of memory");
         d->kind = SEG_COCO_SEGM_RLE;
         d->compressed = a->rle_compressed != 0;
         d->rle_h = a->rle.height;
         d->rle_w = a->rle.width;
-        d->cnt_off = c->ncnt;
-        d->cnt_m = a->rle.m;
-        if (a->rle.m)
-            memcpy(c->cnt + c->ncnt, a->rle.counts, a->rle.m * sizeof *c->cnt);
-        c->ncnt += a->rle.m;
+        if (d->compressed) {
+            size_t len;
+            int st = seg_rle_to_string(&a->rle, NULL, 0, &len);
+            if (st)
+                return st;
+            if (GROW(c, str, nstr, cap_str, len + 1))
+                return seg__fail(SEG_ENOMEM, "coco_add_annotation: out of memory");
+            seg_rle_to_string(&a->rle, c->str + c->nstr, len + 1, &len);
+            d->cnt_off = c->nstr;
+            d->cnt_m = len;
+            c->nstr += len;
+        } else {
+            if (GROW(c, cnt, ncnt, cap_cnt, a->rle.m))
+                return seg__fail(SEG_ENOMEM, "coco_add_annotation: out of memory");
+            d->cnt_off = c->ncnt;
+            d->cnt_m = a->rle.m;
+            if (a->rle.m)
+                memcpy(c->cnt + c->ncnt, a->rle.counts, a->rle.m * sizeof *c->cnt);
+            c->ncnt += a->rle.m;
+        }
     }
     c->nanns++;
     c->dirty = 1;

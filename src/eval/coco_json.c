@@ -154,7 +154,8 @@ static int get_size(const ctx *x, const cJSON *r, int *h, int *w)
     return 0;
 }
 
-static int parse_rle(const ctx *x, const cJSON *r, coco_ann *a)
+/* tmp (when the counts are a string): the decoded RLE, for area/bbox; caller frees. */
+static int parse_rle(const ctx *x, const cJSON *r, coco_ann *a, seg_rle *tmp)
 {
     seg_coco *c = x->c;
     int h = 0, w = 0, st = get_size(x, r, &h, &w);
@@ -164,28 +165,25 @@ static int parse_rle(const ctx *x, const cJSON *r, coco_ann *a)
     a->kind = SEG_COCO_SEGM_RLE;
     a->rle_h = h;
     a->rle_w = w;
-    a->cnt_off = c->ncnt;
     if (cJSON_IsString(counts)) {
-        seg_rle tmp;
         const char *s = counts->valuestring;
-        st = seg_rle_from_string(s, strlen(s), h, w, &tmp);
+        size_t len = strlen(s);
+        st = seg_rle_from_string(s, len, h, w, tmp); /* validates */
         if (st) {
             char msg[256];
             snprintf(msg, sizeof msg, "%s", seg_last_error());
             return fail_item(x, st, "segmentation %s", msg);
         }
-        if (GROW(c, cnt, ncnt, cap_cnt, tmp.m)) {
-            seg_rle_free(&tmp);
+        if (GROW(c, str, nstr, cap_str, len))
             return seg__fail(SEG_ENOMEM, "%s: out of memory", c->name);
-        }
-        if (tmp.m)
-            memcpy(c->cnt + c->ncnt, tmp.counts, tmp.m * sizeof *c->cnt);
-        c->ncnt += tmp.m;
-        a->cnt_m = tmp.m;
+        memcpy(c->str + c->nstr, s, len);
+        a->cnt_off = c->nstr;
+        a->cnt_m = len;
+        c->nstr += len;
         a->compressed = 1;
-        seg_rle_free(&tmp);
         return 0;
     }
+    a->cnt_off = c->ncnt;
     if (!cJSON_IsArray(counts))
         return fail_item(x, SEG_EFORMAT, "RLE 'counts' is neither a string nor a list");
     size_t m = (size_t)cJSON_GetArraySize(counts);
@@ -253,6 +251,8 @@ static int parse_polygons(const ctx *x, const cJSON *v, coco_ann *a)
     return 0;
 }
 
+static int parse_result_fields(ctx *x, const cJSON *o, coco_ann *a, const seg_rle *tmp);
+
 static int parse_ann(ctx *x, const cJSON *o)
 {
     seg_coco *c = x->c;
@@ -285,15 +285,30 @@ static int parse_ann(ctx *x, const cJSON *o)
         return st;
     st = 0;
     const cJSON *seg = cJSON_GetObjectItemCaseSensitive(o, "segmentation");
+    seg_rle tmp = {0, 0, 0, NULL};
     if (seg && cJSON_IsArray(seg))
         st = parse_polygons(x, seg, a);
     else if (seg && cJSON_IsObject(seg))
-        st = parse_rle(x, seg, a);
+        st = parse_rle(x, seg, a, &tmp);
     else if (seg && !cJSON_IsNull(seg))
         return fail_item(x, SEG_EFORMAT, "segmentation is neither a polygon list nor an RLE");
+    if (st) {
+        seg_rle_free(&tmp);
+        return st;
+    }
+    st = parse_result_fields(x, o, a, &tmp);
+    seg_rle_free(&tmp);
     if (st)
         return st;
-    if (c->is_results) {
+    c->nanns++;
+    return 0;
+}
+
+/* loadRes' per-result rules; tmp is the decoded string RLE, if any. */
+static int parse_result_fields(ctx *x, const cJSON *o, coco_ann *a, const seg_rle *tmp)
+{
+    int st;
+    if (x->c->is_results) {
         a->iscrowd = 0;
         double score = NAN;
         if ((st = get_number(x, o, "score", &score)) != 0)
@@ -321,9 +336,17 @@ static int parse_ann(ctx *x, const cJSON *o)
         } else if (!a->kind) {
             return fail_item(x, SEG_EFORMAT, "has no 'segmentation' (the first result has one, "
                              "so all must)");
+        } else if (tmp->counts) {
+            /* mask branch: area and a missing bbox from the mask, while it is decoded */
+            a->area = (double)(uint32_t)seg_rle_area(tmp);
+            a->area_set = 1;
+            if (!a->has_bbox) {
+                seg_rle_to_bbox(tmp, a->bbox);
+                a->has_bbox = 1;
+                a->bbox_derived = 1;
+            }
         }
     }
-    c->nanns++;
     return 0;
 }
 
@@ -676,10 +699,11 @@ int seg__coco_finish_index(seg_coco *c)
     if (c->is_results) {
         for (size_t i = 0; i < c->nanns; i++) {
             coco_ann *a = &c->anns[i];
-            if (c->res_mode != 2)
-                continue; /* boxes: area = w * h, set while parsing */
+            if (c->res_mode != 2 || a->area_set)
+                continue; /* boxes: area = w * h, set while parsing; string RLEs too */
             seg_rle r;
-            if ((st = seg__coco_ann_rle(c, i, &r)) != 0)
+            int owned;
+            if ((st = seg__coco_ann_rle_view(c, i, &r, &owned)) != 0)
                 return st;
             a->area = (double)(uint32_t)seg_rle_area(&r);
             if (!a->has_bbox) {
@@ -687,7 +711,8 @@ int seg__coco_finish_index(seg_coco *c)
                 a->has_bbox = 1;
                 a->bbox_derived = 1;
             }
-            seg_rle_free(&r);
+            if (owned)
+                seg_rle_free(&r);
         }
     }
     return 0;
@@ -717,6 +742,7 @@ void seg_coco_destroy(seg_coco *c)
     free(c->poly_len);
     free(c->xy);
     free(c->cnt);
+    free(c->str);
     free(c->img_ann_start);
     free(c->img_ann);
     free(c->name);

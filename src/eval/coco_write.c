@@ -58,9 +58,21 @@ static int put_segmentation(FILE *f, const seg_coco *c, const coco_ann *a, int r
         fputc(']', f);
         return 0;
     }
+    fprintf(f, "{\"size\": [%d, %d], \"counts\": ", a->rle_h, a->rle_w);
+    if (a->compressed) {
+        /* the string as read (canonical strings re-encode to the same bytes) */
+        fputc('"', f);
+        for (size_t j = 0; j < a->cnt_m; j++) {
+            char ch = c->str[a->cnt_off + j];
+            if (ch == '\\' || ch == '"')
+                fputc('\\', f);
+            fputc(ch, f);
+        }
+        fputs("\"}", f);
+        return 0;
+    }
     seg_rle r = {a->rle_h, a->rle_w, a->cnt_m, c->cnt + a->cnt_off};
-    fprintf(f, "{\"size\": [%d, %d], \"counts\": ", r.height, r.width);
-    if (a->compressed || c->is_results || rle) {
+    if (c->is_results || rle) {
         size_t n;
         seg_rle_to_string(&r, NULL, 0, &n);
         char *s = malloc(n + 1);

@@ -303,6 +303,7 @@ static int eval_unit(seg_cocoeval *e, size_t u)
     uint8_t *crowd = malloc(ng ? ng : 1), *gig = malloc(ng ? ng : 1), *gtm = malloc(ng ? ng : 1);
     size_t *gind = malloc((ng ? ng : 1) * sizeof *gind);
     seg_rle *grle = NULL, *drle = NULL;
+    uint8_t *rle_owned = NULL;
     r->scores = malloc((nd ? nd : 1) * sizeof *r->scores);
     r->flags = calloc((size_t)A * T * (nd ? nd : 1), 1);
     double *score_key = calloc(nd_all ? nd_all : 1, sizeof *score_key);
@@ -360,10 +361,19 @@ static int eval_unit(seg_cocoeval *e, size_t u)
             drle = calloc(nd, sizeof *drle);
             if (!grle || !drle)
                 goto nomem;
-            for (size_t g = 0; g < ng && !st; g++)
-                st = seg__coco_ann_rle(gc, G[g], &grle[g]);
-            for (size_t d = 0; d < nd && !st; d++)
-                st = seg__coco_ann_rle(dc, D[d], &drle[d]);
+            /* owned[] marks the masks rasterised here; RLEs are views */
+            rle_owned = calloc(ng + nd, 1);
+            if (!rle_owned)
+                goto nomem;
+            int ow = 0;
+            for (size_t g = 0; g < ng && !st; g++) {
+                st = seg__coco_ann_rle_view(gc, G[g], &grle[g], &ow);
+                rle_owned[g] = (uint8_t)ow;
+            }
+            for (size_t d = 0; d < nd && !st; d++) {
+                st = seg__coco_ann_rle_view(dc, D[d], &drle[d], &ow);
+                rle_owned[ng + d] = (uint8_t)ow;
+            }
             if (st)
                 goto done;
             seg__rle_iou_serial(drle, nd, grle, ng, crowd, ious, gbox);
@@ -425,12 +435,15 @@ static int eval_unit(seg_cocoeval *e, size_t u)
 nomem:
     st = seg__fail(SEG_ENOMEM, "cocoeval: out of memory");
 done:
-    if (grle)
+    if (grle && rle_owned)
         for (size_t g = 0; g < ng; g++)
-            seg_rle_free(&grle[g]);
-    if (drle)
+            if (rle_owned[g])
+                seg_rle_free(&grle[g]);
+    if (drle && rle_owned)
         for (size_t d = 0; d < nd; d++)
-            seg_rle_free(&drle[d]);
+            if (rle_owned[ng + d])
+                seg_rle_free(&drle[d]);
+    free(rle_owned);
     free(grle);
     free(drle);
     free(D);

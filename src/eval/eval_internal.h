@@ -28,10 +28,13 @@ typedef struct coco_ann {
     int32_t img, cat; /* indices into images / cats */
     uint8_t iscrowd, has_bbox, kind, compressed;
     uint8_t bbox_derived; /* results: bbox computed from the mask, not read */
+    uint8_t area_set;     /* results: area already computed while parsing */
     uint32_t npoly;   /* POLYGON: parts, lengths at poly_len[poly_off..] */
     size_t poly_off;  /* index into poly_len */
     size_t xy_off;    /* index into xy of the first coordinate */
-    size_t cnt_off, cnt_m; /* RLE: counts in cnt[cnt_off .. + cnt_m] */
+    size_t cnt_off, cnt_m; /* RLE: uncompressed counts in cnt[cnt_off .. + cnt_m], or
+                              compressed: the string in str[cnt_off .. + cnt_m] (bytes);
+                              kept as text, 3-4x smaller than its counts */
     int rle_h, rle_w;
 } coco_ann;
 
@@ -52,6 +55,8 @@ struct seg_coco {
     size_t nxy, cap_xy;
     uint32_t *cnt;
     size_t ncnt, cap_cnt;
+    char *str;
+    size_t nstr, cap_str;
     /* index: ids sorted with their positions; annotations grouped by image */
     int64_t *img_ids;
     int32_t *img_pos;
@@ -72,6 +77,9 @@ seg_coco *seg__coco_new(const char *name);
 int seg__coco_finish_index(seg_coco *c);
 /* annToRLE of annotation i (no clear_error; messages name the file and item). */
 int seg__coco_ann_rle(const seg_coco *c, size_t i, seg_rle *out);
+/* Same, but an RLE annotation comes back as a view of the dataset's counts (*owned = 0,
+ * do not free); otherwise *owned = 1 and out must be freed. */
+int seg__coco_ann_rle_view(const seg_coco *c, size_t i, seg_rle *out, int *owned);
 
 /* Name category k of a panoptic accumulator (panoptic.c). */
 int seg__pq_set_name(seg_pq *pq, size_t k, const char *name);
