@@ -32,8 +32,10 @@ struct seg_cocoeval {
     size_t K, U; /* categories evaluated (1 without useCats), units K * nimg */
     size_t *gt_start, *gt_list, *dt_start, *dt_list;
     unit_res *units;
-    /* accumulate */
+    /* accumulate: final arrays [T][R][K][A][M] / [T][K][A][M], and per-category scratch
+     * [K][T][R][A][M] filled in parallel (each category writes one contiguous block) */
     double *precision, *recall, *scores;
+    double *kprec, *kscore, *krec;
 };
 
 /* np.linspace(start, stop, num): i * ((stop - start) / (num - 1)) + start, last = stop. */
@@ -510,7 +512,12 @@ typedef struct acc_item {
 static void accumulate_cat(seg_cocoeval *e, size_t k, size_t *idx, size_t *tmp, double *key,
                            acc_item *items, double *tp, double *fp)
 {
-    const size_t K = e->K;
+    const size_t PB = (size_t)T * R * A * M, RB = (size_t)T * A * M;
+    double *prec = e->kprec + k * PB, *sco = e->kscore + k * PB, *rec = e->krec + k * RB;
+    for (size_t i = 0; i < PB; i++)
+        prec[i] = sco[i] = -1;
+    for (size_t i = 0; i < RB; i++)
+        rec[i] = -1;
     for (int m = 0; m < M; m++) {
         int max_det = e->max_dets[m];
         size_t n = 0;
@@ -553,9 +560,8 @@ static void accumulate_cat(seg_cocoeval *e, size_t k, size_t *idx, size_t *tmp, 
                     tp[j] = ctp;
                     fp[j] = cfp;
                 }
-                size_t rk = (((size_t)t * K + k) * A + (size_t)ar) * M + (size_t)m;
                 /* recall */
-                e->recall[rk] = n ? tp[n - 1] / (double)npig : 0;
+                rec[((size_t)t * A + (size_t)ar) * M + (size_t)m] = n ? tp[n - 1] / (double)npig : 0;
                 /* precision envelope, in place over fp */
                 for (size_t j = 0; j < n; j++)
                     fp[j] = tp[j] / (fp[j] + tp[j] + 2.220446049250313e-16);
@@ -567,20 +573,19 @@ static void accumulate_cat(seg_cocoeval *e, size_t k, size_t *idx, size_t *tmp, 
                     /* searchsorted(rc, recThrs, side='left') */
                     while (j < n && tp[j] / (double)npig < e->rec_thrs[ri])
                         j++;
-                    size_t pk = ((((size_t)t * R + (size_t)ri) * K + k) * A + (size_t)ar) * M +
-                                (size_t)m;
+                    size_t pk = (((size_t)t * R + (size_t)ri) * A + (size_t)ar) * M + (size_t)m;
                     if (j >= n) {
                         /* the reference's IndexError: this and later points stay 0 */
                         for (int rj = ri; rj < R; rj++) {
-                            size_t q = ((((size_t)t * R + (size_t)rj) * K + k) * A +
-                                        (size_t)ar) * M + (size_t)m;
-                            e->precision[q] = 0;
-                            e->scores[q] = 0;
+                            size_t q = (((size_t)t * R + (size_t)rj) * A + (size_t)ar) * M +
+                                       (size_t)m;
+                            prec[q] = 0;
+                            sco[q] = 0;
                         }
                         break;
                     }
-                    e->precision[pk] = fp[j];
-                    e->scores[pk] = items[idx[j]].score;
+                    prec[pk] = fp[j];
+                    sco[pk] = items[idx[j]].score;
                 }
             }
         }
@@ -626,12 +631,16 @@ int seg_cocoeval_accumulate(seg_cocoeval *e)
     e->precision = malloc((np ? np : 1) * sizeof(double));
     e->scores = malloc((np ? np : 1) * sizeof(double));
     e->recall = malloc((nr ? nr : 1) * sizeof(double));
-    if (!e->precision || !e->scores || !e->recall)
+    e->kprec = malloc((np ? np : 1) * sizeof(double));
+    e->kscore = malloc((np ? np : 1) * sizeof(double));
+    e->krec = malloc((nr ? nr : 1) * sizeof(double));
+    if (!e->precision || !e->scores || !e->recall || !e->kprec || !e->kscore || !e->krec) {
+        free(e->kprec);
+        free(e->kscore);
+        free(e->krec);
+        e->kprec = e->kscore = e->krec = NULL;
         return seg__fail(SEG_ENOMEM, "cocoeval: out of memory");
-    for (size_t i = 0; i < np; i++)
-        e->precision[i] = e->scores[i] = -1;
-    for (size_t i = 0; i < nr; i++)
-        e->recall[i] = -1;
+    }
     size_t maxn = 0;
     for (size_t k = 0; k < e->K; k++) {
         size_t n = 0;
@@ -641,6 +650,22 @@ int seg_cocoeval_accumulate(seg_cocoeval *e)
     }
     acc_ctx c = {e, maxn, 0};
     seg__parallel_for((int64_t)e->K, 1, acc_range, &c);
+    /* [K][T][R][A][M] -> pycocotools' [T][R][K][A][M] */
+    const size_t K = e->K, AM = (size_t)A * M;
+    for (size_t tr = 0; tr < (size_t)T * R; tr++)
+        for (size_t k = 0; k < K; k++) {
+            memcpy(e->precision + (tr * K + k) * AM, e->kprec + (k * T * R + tr) * AM,
+                   AM * sizeof(double));
+            memcpy(e->scores + (tr * K + k) * AM, e->kscore + (k * T * R + tr) * AM,
+                   AM * sizeof(double));
+        }
+    for (size_t t = 0; t < (size_t)T; t++)
+        for (size_t k = 0; k < K; k++)
+            memcpy(e->recall + (t * K + k) * AM, e->krec + (k * T + t) * AM, AM * sizeof(double));
+    free(e->kprec);
+    free(e->kscore);
+    free(e->krec);
+    e->kprec = e->kscore = e->krec = NULL;
     if (c.failed)
         return seg__fail(SEG_ENOMEM, "cocoeval_accumulate: out of memory");
     return SEG_OK;

@@ -1,9 +1,9 @@
 /* Streaming confusion matrix over label maps and the semantic metrics computed from it.
  *
  * A bandwidth-bound histogram: for <= 256 classes every piece of rows counts pairs
- * into its own 256 x 256 table of 32-bit counters indexed gt * 256 + pred (no branch
- * for u8 maps), and the tables are added into the 64-bit matrix afterwards; integer
- * sums do not depend on the order, so neither does the result on the thread count. */
+ * into its own small tables of 32-bit counters (no branch for u8 maps), and the tables
+ * are added into the 64-bit matrix afterwards; integer sums do not depend on the
+ * order, so neither does the result on the thread count. */
 #include "internal.h"
 
 #include <math.h>
@@ -88,46 +88,53 @@ static inline int64_t label_at(const seg_image *img, int x, int y)
     }
 }
 
+/* Labels are first mapped through a 256-entry table to compact bins: 0..n-1 the
+ * classes, n "ignored" (gt only), n+1 "out of range"; a piece counts pairs into
+ * NT interleaved tables of (n+2)^2 32-bit counters (small enough for L1/L2 when n is
+ * small). Interleaving breaks the store-to-load chain on one counter that piecewise-
+ * constant label maps would otherwise create. */
+enum { NT = 4 };
+
 typedef struct conf_ctx {
     const seg_image *gt, *pred;
     int n, ignore;
     int64_t grain;
-    uint32_t *tables; /* pieces x 65536 (<= 256 classes) */
-    uint64_t *cm;     /* > 256 classes: serial */
-    int bad;          /* some label out of range (located afterwards) */
+    size_t nb;        /* bins per side: n + 2 */
+    uint32_t *tables; /* pieces x NT x nb^2 */
+    uint16_t lut_g[256], lut_p[256];
+    int bad;          /* generic path: some label out of range */
 } conf_ctx;
 
 static void count_rows(void *p, int64_t begin, int64_t end)
 {
     conf_ctx *c = p;
-    uint32_t *h = c->tables + (size_t)(begin / c->grain) * 65536;
+    const size_t nb = c->nb, nn = nb * nb;
+    uint32_t *h = c->tables + (size_t)(begin / c->grain) * NT * nn;
     const int w = c->gt->width;
     if (c->gt->type == SEG_U8 && c->pred->type == SEG_U8) {
-        /* Out-of-range and ignored pairs land in their own bins, checked afterwards. */
+        const uint16_t *lg = c->lut_g, *lp = c->lut_p;
+        uint32_t *h0 = h, *h1 = h + nn, *h2 = h + 2 * nn, *h3 = h + 3 * nn;
         for (int64_t y = begin; y < end; y++) {
             const uint8_t *g = seg__row(c->gt, (int)y), *q = seg__row(c->pred, (int)y);
             int x = 0;
             for (; x + 4 <= w; x += 4) {
-                h[(unsigned)g[x] << 8 | q[x]]++;
-                h[(unsigned)g[x + 1] << 8 | q[x + 1]]++;
-                h[(unsigned)g[x + 2] << 8 | q[x + 2]]++;
-                h[(unsigned)g[x + 3] << 8 | q[x + 3]]++;
+                h0[lg[g[x]] * nb + lp[q[x]]]++;
+                h1[lg[g[x + 1]] * nb + lp[q[x + 1]]]++;
+                h2[lg[g[x + 2]] * nb + lp[q[x + 2]]]++;
+                h3[lg[g[x + 3]] * nb + lp[q[x + 3]]]++;
             }
             for (; x < w; x++)
-                h[(unsigned)g[x] << 8 | q[x]]++;
+                h0[lg[g[x]] * nb + lp[q[x]]]++;
         }
         return;
     }
+    const int64_t n = c->n;
     for (int64_t y = begin; y < end; y++)
         for (int x = 0; x < w; x++) {
             int64_t g = label_at(c->gt, x, (int)y), q = label_at(c->pred, x, (int)y);
-            if (g == c->ignore)
-                continue;
-            if (g < 0 || g >= c->n || q < 0 || q >= c->n) {
-                c->bad = 1; /* benign race: every writer stores 1 */
-                continue;
-            }
-            h[(size_t)g << 8 | (size_t)q]++;
+            size_t bg = g == c->ignore ? (size_t)n : (g < 0 || g >= n) ? (size_t)n + 1 : (size_t)g;
+            size_t bq = (q < 0 || q >= n) ? (size_t)n + 1 : (size_t)q;
+            h[bg * nb + bq]++;
         }
 }
 
@@ -164,67 +171,63 @@ int seg_confusion_update(seg_confusion *cf, const seg_image *gt, const seg_image
     if (gt->width != pred->width || gt->height != pred->height)
         return seg__fail(SEG_ESIZE, "confusion: gt is %dx%d but pred is %dx%d", gt->width,
                          gt->height, pred->width, pred->height);
-    conf_ctx c = {gt, pred, cf->n, cf->ignore, 1, NULL, cf->cm, 0};
-    const int h = gt->height, w = gt->width;
-    if (cf->n > 256) {
+    conf_ctx c;
+    memset(&c, 0, sizeof c);
+    c.gt = gt;
+    c.pred = pred;
+    c.n = cf->n;
+    c.ignore = cf->ignore;
+    const int h = gt->height, w = gt->width, n = cf->n;
+    if (n > 256) {
         /* Large label sets: direct counts, one pass. */
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++) {
                 int64_t g = label_at(gt, x, y), q = label_at(pred, x, y);
                 if (g == c.ignore)
                     continue;
-                if (g < 0 || g >= c.n || q < 0 || q >= c.n)
+                if (g < 0 || g >= n || q < 0 || q >= n)
                     return locate_bad(&c);
-                cf->cm[(size_t)g * (size_t)c.n + (size_t)q]++;
+                cf->cm[(size_t)g * (size_t)n + (size_t)q]++;
             }
         return SEG_OK;
     }
-    /* Pieces of >= 256K pixels so that clearing and adding 64K bins stays cheap; a
-     * piece never holds 2^32 pixels (one row is < 2^31). */
+    c.nb = (size_t)n + 2;
+    const size_t nn = c.nb * c.nb;
+    for (int v = 0; v < 256; v++) {
+        c.lut_g[v] = (uint16_t)(v == c.ignore ? n : v < n ? v : n + 1);
+        c.lut_p[v] = (uint16_t)(v < n ? v : n + 1);
+    }
+    /* Pieces of >= 256K pixels; a piece never holds 2^32 pixels (one row is < 2^31). */
     int64_t rows = SEG_MAX((int64_t)1, ((int64_t)1 << 18) / SEG_MAX(w, 1));
     if (rows * (int64_t)w >= ((int64_t)1 << 31))
         rows = 1;
     c.grain = seg__grain(h, rows);
     int64_t pieces = (h + c.grain - 1) / c.grain;
-    c.tables = calloc((size_t)pieces * 65536, sizeof *c.tables);
+    c.tables = calloc((size_t)pieces * NT * nn, sizeof *c.tables);
     if (!c.tables)
         return seg__fail(SEG_ENOMEM, "confusion: out of memory");
     seg__parallel_for(h, c.grain, count_rows, &c);
-    if (c.bad) {
-        free(c.tables);
-        return locate_bad(&c);
-    }
-    const int n = cf->n;
-    uint64_t *tot = calloc(65536, sizeof *tot);
+    uint64_t *tot = calloc(nn, sizeof *tot);
     if (!tot) {
         free(c.tables);
         return seg__fail(SEG_ENOMEM, "confusion: out of memory");
     }
-    for (int64_t p = 0; p < pieces; p++) {
-        const uint32_t *t = c.tables + (size_t)p * 65536;
-        for (size_t i = 0; i < 65536; i++)
+    for (int64_t p = 0; p < pieces * NT; p++) {
+        const uint32_t *t = c.tables + (size_t)p * nn;
+        for (size_t i = 0; i < nn; i++)
             tot[i] += t[i];
     }
     free(c.tables);
-    for (int g = 0; g < 256; g++) {
-        if (g == c.ignore)
-            continue;
-        for (int q = 0; q < 256; q++) {
-            uint64_t v = tot[g << 8 | q];
-            if (!v)
-                continue;
-            if (g >= n || q >= n) {
+    /* out-of-range bins (gt row n+1, or pred column n+1 outside the ignored row n) */
+    for (size_t g = 0; g < c.nb; g++)
+        for (size_t q = 0; q < c.nb; q++)
+            if (tot[g * c.nb + q] && g != (size_t)n && (g == (size_t)n + 1 || q == (size_t)n + 1)) {
                 free(tot);
                 return locate_bad(&c);
             }
-        }
-    }
-    for (int g = 0; g < n; g++) {
-        if (g == c.ignore)
-            continue;
+    for (int g = 0; g < n; g++)
         for (int q = 0; q < n; q++)
-            cf->cm[(size_t)g * n + q] += tot[g << 8 | q];
-    }
+            cf->cm[(size_t)g * n + q] += tot[(size_t)g * c.nb + q];
     free(tot);
     return SEG_OK;
 }
