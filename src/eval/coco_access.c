@@ -176,12 +176,12 @@ int seg_coco_get_annotation(const seg_coco *c, size_t i, seg_coco_annotation *ou
 
 int64_t seg_coco_find_image(const seg_coco *c, int64_t id)
 {
-    return c ? seg__coco_img_index(c, id) : -1;
+    return c && !c->dirty ? seg__coco_img_index(c, id) : -1;
 }
 
 int64_t seg_coco_find_category(const seg_coco *c, int64_t id)
 {
-    return c ? seg__coco_cat_index(c, id) : -1;
+    return c && !c->dirty ? seg__coco_cat_index(c, id) : -1;
 }
 
 int64_t seg_coco_image_annotations(const seg_coco *c, int64_t image_id, int64_t category_id,
@@ -190,6 +190,8 @@ int64_t seg_coco_image_annotations(const seg_coco *c, int64_t image_id, int64_t 
     seg__clear_error();
     if (!c || (cap && !idx))
         return seg__fail(SEG_EINVAL, "coco_image_annotations: NULL argument");
+    if (c->dirty)
+        return seg__fail(SEG_EINVAL, "coco_image_annotations: call seg_coco_finish first");
     int64_t ii = seg__coco_img_index(c, image_id);
     if (ii < 0)
         return 0;
@@ -213,6 +215,8 @@ int seg_coco_annotation_rle(const seg_coco *c, size_t i, seg_rle *out)
     memset(out, 0, sizeof *out);
     if (!c || i >= c->nanns)
         return seg__fail(SEG_EINVAL, "coco_annotation_rle: index %zu out of range", i);
+    if (c->dirty)
+        return seg__fail(SEG_EINVAL, "coco_annotation_rle: call seg_coco_finish first");
     return seg__coco_ann_rle(c, i, out);
 }
 

@@ -177,10 +177,74 @@ static void test_confusion(void)
     seg_image_free(&p);
 }
 
+static void test_build_dataset(void)
+{
+    seg_coco *c = NULL;
+    CHECK_EQ_INT(seg_coco_create("built.json", &c), SEG_OK);
+    CHECK_EQ_INT(seg_coco_add_image(c, 7, 6, 4, "a.png"), SEG_OK);
+    CHECK_EQ_INT(seg_coco_add_category(c, 1, "thing", ""), SEG_OK);
+    uint8_t px[24] = {0};
+    px[5] = px[6] = px[9] = 1; /* column-major 4 x 6 */
+    seg_rle r;
+    CHECK_EQ_INT(seg_rle_encode_colmajor(px, 4, 6, &r), SEG_OK);
+    seg_coco_annotation a;
+    memset(&a, 0, sizeof a);
+    a.id = 3;
+    a.image_id = 7;
+    a.category_id = 1;
+    a.segm_kind = SEG_COCO_SEGM_RLE;
+    a.rle_compressed = 1;
+    a.rle = r;
+    a.area = (double)seg_rle_area(&r);
+    CHECK_EQ_INT(seg_coco_add_annotation(c, &a), SEG_OK);
+    /* lookups refuse a dataset that is not indexed yet */
+    CHECK_EQ_INT(seg_coco_find_image(c, 7), -1);
+    seg_rle back;
+    CHECK_EQ_INT(seg_coco_annotation_rle(c, 0, &back), SEG_EINVAL);
+    CHECK_EQ_INT(seg_coco_finish(c), SEG_OK);
+    CHECK_EQ_INT(seg_coco_find_image(c, 7), 0);
+    CHECK_EQ_INT(seg_coco_annotation_rle(c, 0, &back), SEG_OK);
+    CHECK(back.m == r.m && memcmp(back.counts, r.counts, r.m * sizeof *r.counts) == 0);
+    seg_rle_free(&back);
+    a.image_id = 8;
+    CHECK_EQ_INT(seg_coco_add_annotation(c, &a), SEG_OK);
+    CHECK_EQ_INT(seg_coco_finish(c), SEG_EFORMAT);
+    CHECK(strstr(seg_last_error(), "built.json: annotation 1: image_id 8 is not in the images"));
+    seg_rle_free(&r);
+    seg_coco_destroy(c);
+}
+
+static void test_panoptic_small(void)
+{
+    /* gt: left half segment 1 (cat 1), right half VOID; pred: 3 columns of segment 9 */
+    int32_t g[4 * 4], p[4 * 4];
+    for (int y = 0; y < 4; y++)
+        for (int x = 0; x < 4; x++) {
+            g[y * 4 + x] = x < 2 ? 1 : 0;
+            p[y * 4 + x] = x < 3 ? 9 : 0;
+        }
+    seg_image gi, pi;
+    seg_image_wrap(&gi, g, 4, 4, 0, 1, SEG_S32);
+    seg_image_wrap(&pi, p, 4, 4, 0, 1, SEG_S32);
+    int64_t cats[1] = {1};
+    int things[1] = {1};
+    seg_pq *pq = NULL;
+    CHECK_EQ_INT(seg_pq_create(cats, things, 1, &pq), SEG_OK);
+    seg_panoptic_segment gs = {1, 1, 0, 8}, ps = {9, 1, 0, 0};
+    CHECK_EQ_INT(seg_pq_update(pq, &gi, &gs, 1, &pi, &ps, 1), SEG_OK);
+    seg_pq_stat st;
+    CHECK_EQ_INT(seg_pq_category(pq, 0, &st), SEG_OK);
+    /* intersection 8, union = 12 + 8 - 8 - 4 (pred on VOID) = 8: IoU 1 */
+    CHECK(st.tp == 1 && st.fp == 0 && st.fn == 0 && st.iou_sum == 1.0);
+    seg_pq_destroy(pq);
+}
+
 int main(void)
 {
     test_rle_round_trip();
     test_cocoeval_fixtures();
     test_confusion();
+    test_build_dataset();
+    test_panoptic_small();
     return check_report();
 }
