@@ -7,6 +7,8 @@
 #include "segkit/common.h"
 #include "segkit/image.h"
 #include "segkit/runtime.h"
+#include "segkit/distance.h"
+#include "segkit/watershed.h"
 
 
 
