@@ -1,27 +1,29 @@
 /* cv2.watershed of OpenCV 4.6 (modules/imgproc/src/segmentation.cpp), same queue order.
  *
  * cv2 keeps 256 FIFO queues of pixels as linked lists of nodes {next, mask offset,
- * image offset} in a growing vector. A pixel enters a queue at most once (it is marked
- * IN_QUEUE), so here the list links live in one int32 array indexed by the pixel's
- * offset in the markers image, and the priorities (largest per-channel difference to
- * the right and lower neighbour) are computed up front in parallel into two byte
- * planes. The flood itself is cv2's loop, step for step: initial queue in raster order,
- * pop from the lowest non-empty queue, label from the 4 neighbours in the order left,
- * right, up, down (-1 when two labels meet), push unlabelled neighbours in that order,
- * and move the active queue down when a push goes below it. */
+ * image offset} in one growing vector. Here each queue is its own array of {mask
+ * offset, image offset} read from the front and appended at the back (reset when it
+ * empties), so pushes and pops walk memory sequentially instead of chasing links.
+ * The flood itself is cv2's loop, step for step: initial queue in raster order, pop
+ * from the lowest non-empty queue, label from the 4 neighbours in the order left,
+ * right, up, down (-1 when two labels meet), push unlabelled neighbours in that order
+ * with priority = largest per-channel difference, and move the active queue down when
+ * a push goes below it. */
 #include "internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-enum { IN_QUEUE = -2, WSHED = -1, NQ = 256 };
+enum { IN_QUEUE = -2, WSHED = -1, NQ = 256, PREFETCH_AHEAD = 4 };
 
-typedef struct diff_ctx {
-    const seg_image *img;
-    int w, h;
-    ptrdiff_t mstep;
-    uint8_t *right, *down; /* in marker offsets: diff(p, p + 1), diff(p, p + mstep) */
-} diff_ctx;
+typedef struct ws_node {
+    int32_t mofs, iofs;
+} ws_node;
+
+typedef struct ws_queue {
+    ws_node *a;
+    uint32_t head, size, cap;
+} ws_queue;
 
 static inline int cdiff(const uint8_t *a, const uint8_t *b)
 {
@@ -30,19 +32,22 @@ static inline int cdiff(const uint8_t *a, const uint8_t *b)
     return m > d2 ? m : d2;
 }
 
-static void diff_rows(void *vctx, int64_t y0, int64_t y1)
+static int grow(ws_queue *q)
 {
-    const diff_ctx *c = vctx;
-    for (int64_t y = y0; y < y1; y++) {
-        const uint8_t *p = seg__row(c->img, (int)y);
-        const uint8_t *q = y + 1 < c->h ? seg__row(c->img, (int)y + 1) : NULL;
-        uint8_t *r = c->right + y * c->mstep, *d = c->down + y * c->mstep;
-        for (int x = 0; x + 1 < c->w; x++)
-            r[x] = (uint8_t)cdiff(p + 3 * x, p + 3 * x + 3);
-        if (q)
-            for (int x = 0; x < c->w; x++)
-                d[x] = (uint8_t)cdiff(p + 3 * x, q + 3 * x);
-    }
+    uint32_t cap = q->cap ? q->cap * 2 : 1024;
+    if (cap < q->cap)
+        return -1;
+    ws_node *a = seg__malloc((size_t)cap * sizeof(ws_node));
+    if (!a)
+        return -1;
+    if (q->size > q->head)
+        memcpy(a, q->a + q->head, (size_t)(q->size - q->head) * sizeof(ws_node));
+    q->size -= q->head;
+    q->head = 0;
+    seg__free(q->a);
+    q->a = a;
+    q->cap = cap;
+    return 0;
 }
 
 int seg_watershed(const seg_image *image, seg_image *markers)
@@ -68,10 +73,12 @@ int seg_watershed(const seg_image *image, seg_image *markers)
                          markers->stride);
     const int w = image->width, h = image->height;
     const ptrdiff_t mstep = (ptrdiff_t)(markers->stride / sizeof(int32_t));
-    size_t n;
-    if (!seg__mul((size_t)h, (size_t)mstep, &n) || n > (size_t)INT32_MAX)
-        return seg__fail(SEG_ELIMIT, "watershed: %dx%d markers exceed 2^31 elements", w, h);
+    const ptrdiff_t istep = (ptrdiff_t)image->stride;
+    if ((size_t)h * (size_t)mstep > (size_t)INT32_MAX ||
+        (size_t)h * (size_t)istep > (size_t)INT32_MAX)
+        return seg__fail(SEG_ELIMIT, "watershed: %dx%d exceeds 2^31 elements", w, h);
     int32_t *mask = markers->data;
+    const uint8_t *img = image->data;
 
     /* the frame of dummy boundary pixels */
     for (int x = 0; x < w; x++)
@@ -81,75 +88,78 @@ int seg_watershed(const seg_image *image, seg_image *markers)
     if (w < 3 || h < 3)
         return SEG_OK;
 
-    int32_t *next = seg__malloc(n * sizeof(int32_t));
-    uint8_t *planes = seg__malloc(2 * n);
-    if (!next || !planes) {
-        seg__free(next);
-        seg__free(planes);
-        return seg__fail(SEG_ENOMEM, "watershed: cannot allocate %zu bytes", n * 6);
-    }
-    diff_ctx dc = {image, w, h, mstep, planes, planes + n};
-    seg__parallel_for(h, seg__grain(h, 16), diff_rows, &dc);
-    const uint8_t *right = dc.right, *down = dc.down;
-
-    int32_t head[NQ], tail[NQ];
-    for (int i = 0; i < NQ; i++)
-        head[i] = tail[i] = -1;
-#define PUSH(b, idx)                     \
-    do {                                 \
-        int32_t i_ = (idx);              \
-        next[i_] = -1;                   \
-        if (tail[b] >= 0)                \
-            next[tail[b]] = i_;          \
-        else                             \
-            head[b] = i_;                \
-        tail[b] = i_;                    \
+    ws_queue q[NQ];
+    memset(q, 0, sizeof q);
+    int fail = 0;
+#define PUSH(b, mo, io)                                          \
+    do {                                                         \
+        ws_queue *q_ = &q[b];                                    \
+        if (q_->size == q_->cap && grow(q_)) {                   \
+            fail = 1;                                            \
+            goto done;                                           \
+        }                                                        \
+        q_->a[q_->size].mofs = (mo);                             \
+        q_->a[q_->size].iofs = (io);                             \
+        q_->size++;                                              \
     } while (0)
 
     /* initial queue: unknown pixels next to a seed, at the smallest difference to one */
     for (int y = 1; y < h - 1; y++) {
         int32_t *row = mask + y * mstep;
+        const uint8_t *irow = img + y * istep;
         for (int x = 1; x < w - 1; x++) {
             int32_t *m = row + x;
             if (m[0] < 0)
                 m[0] = 0;
             if (m[0] == 0 && (m[-1] > 0 || m[1] > 0 || m[-mstep] > 0 || m[mstep] > 0)) {
-                int32_t o = (int32_t)(y * mstep + x);
+                const uint8_t *p = irow + 3 * x;
                 int idx = 256, t;
                 if (m[-1] > 0)
-                    idx = right[o - 1];
-                if (m[1] > 0 && (t = right[o]) < idx)
+                    idx = cdiff(p, p - 3);
+                if (m[1] > 0 && (t = cdiff(p, p + 3)) < idx)
                     idx = t;
-                if (m[-mstep] > 0 && (t = down[o - mstep]) < idx)
+                if (m[-mstep] > 0 && (t = cdiff(p, p - istep)) < idx)
                     idx = t;
-                if (m[mstep] > 0 && (t = down[o]) < idx)
+                if (m[mstep] > 0 && (t = cdiff(p, p + istep)) < idx)
                     idx = t;
-                PUSH(idx, o);
+                PUSH(idx, (int32_t)(y * mstep + x), (int32_t)(y * istep + 3 * x));
                 m[0] = IN_QUEUE;
             }
         }
     }
     int active = 0;
-    while (active < NQ && head[active] < 0)
+    while (active < NQ && q[active].head == q[active].size)
         active++;
     if (active == NQ)
         goto done;
 
     for (;;) {
-        if (head[active] < 0) {
+        if (q[active].head == q[active].size) {
             int i = active + 1;
-            while (i < NQ && head[i] < 0)
+            while (i < NQ && q[i].head == q[i].size)
                 i++;
             if (i == NQ)
                 break;
             active = i;
         }
-        int32_t o = head[active];
-        head[active] = next[o];
-        if (head[active] < 0)
-            tail[active] = -1;
+        ws_queue *qa = &q[active];
+        ws_node nd = qa->a[qa->head++];
+        if (qa->head + PREFETCH_AHEAD < qa->size) {
+            /* the queue is known ahead: start loading a later pixel's neighbourhood now,
+             * the flood is bound by these cache misses */
+            const ws_node *ahead = &qa->a[qa->head + PREFETCH_AHEAD];
+            __builtin_prefetch(mask + ahead->mofs - mstep, 1);
+            __builtin_prefetch(mask + ahead->mofs, 1);
+            __builtin_prefetch(mask + ahead->mofs + mstep, 1);
+            __builtin_prefetch(img + ahead->iofs - istep);
+            __builtin_prefetch(img + ahead->iofs);
+            __builtin_prefetch(img + ahead->iofs + istep);
+        }
+        if (qa->head == qa->size)
+            qa->head = qa->size = 0;
 
-        int32_t *m = mask + o;
+        int32_t *m = mask + nd.mofs;
+        const uint8_t *p = img + nd.iofs;
         int32_t lab = 0, t;
         if ((t = m[-1]) > 0)
             lab = t;
@@ -175,29 +185,29 @@ int seg_watershed(const seg_image *image, seg_image *markers)
         if (lab == WSHED)
             continue;
         if (m[-1] == 0) {
-            int d = right[o - 1];
-            PUSH(d, o - 1);
+            int d = cdiff(p, p - 3);
+            PUSH(d, nd.mofs - 1, nd.iofs - 3);
             if (d < active)
                 active = d;
             m[-1] = IN_QUEUE;
         }
         if (m[1] == 0) {
-            int d = right[o];
-            PUSH(d, o + 1);
+            int d = cdiff(p, p + 3);
+            PUSH(d, nd.mofs + 1, nd.iofs + 3);
             if (d < active)
                 active = d;
             m[1] = IN_QUEUE;
         }
         if (m[-mstep] == 0) {
-            int d = down[o - mstep];
-            PUSH(d, o - (int32_t)mstep);
+            int d = cdiff(p, p - istep);
+            PUSH(d, nd.mofs - (int32_t)mstep, nd.iofs - (int32_t)istep);
             if (d < active)
                 active = d;
             m[-mstep] = IN_QUEUE;
         }
         if (m[mstep] == 0) {
-            int d = down[o];
-            PUSH(d, o + (int32_t)mstep);
+            int d = cdiff(p, p + istep);
+            PUSH(d, nd.mofs + (int32_t)mstep, nd.iofs + (int32_t)istep);
             if (d < active)
                 active = d;
             m[mstep] = IN_QUEUE;
@@ -205,7 +215,7 @@ int seg_watershed(const seg_image *image, seg_image *markers)
     }
 #undef PUSH
 done:
-    seg__free(next);
-    seg__free(planes);
-    return SEG_OK;
+    for (int i = 0; i < NQ; i++)
+        seg__free(q[i].a);
+    return fail ? seg__fail(SEG_ENOMEM, "watershed: cannot grow the queues") : SEG_OK;
 }

@@ -19,6 +19,7 @@
 #include "internal.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- the binary heap of heap_general.pxi, generated for two item types ---- */
@@ -149,6 +150,7 @@ typedef struct flood {
     int32_t *out;      /* padded labels */
     uint8_t *mask;     /* padded mask, 0 on the border */
     uint32_t *code;    /* padded value codes (fast variant) */
+    int code_bits;     /* 8 or 16 for u8/u16 images (codes are the values), else 32 */
     double *value;     /* padded float64 values (compact variant) */
     ptrdiff_t nb[8];   /* neighbour offsets in skimage's order */
     int nnb;
@@ -180,9 +182,217 @@ static int diff_neighbors(flood *f, size_t idx)
     return 0;
 }
 
+/* ---- the bucket queue that takes over once no marker is left in the heap ----
+ *
+ * Without markers every key (value, age) in the queue is distinct, so any priority
+ * queue pops in the same order as skimage's heap; values are replaced by their rank
+ * among the image's distinct values and each rank gets a FIFO list (ages grow with
+ * every push, so FIFO is age order). A two-level bitmap finds the lowest non-empty
+ * list; pushes below the current one move it down (the flood is not monotone). */
+
+typedef struct bq_item {
+    uint32_t index;
+    int32_t label;
+    int32_t next;
+} bq_item;
+
+typedef struct bucket_queue {
+    int32_t *head, *tail;
+    uint64_t *bits0, *bits1; /* non-empty buckets; non-zero words of bits0 */
+    size_t nbuckets, nwords0, cur;
+    bq_item *items;
+    size_t nitems, cap, live;
+    int32_t free_list;
+} bucket_queue;
+
+static int bq_init(bucket_queue *q, size_t nbuckets)
+{
+    memset(q, 0, sizeof *q);
+    q->nbuckets = nbuckets;
+    q->nwords0 = (nbuckets + 63) / 64;
+    q->head = seg__malloc(nbuckets * sizeof(int32_t));
+    q->tail = seg__malloc(nbuckets * sizeof(int32_t));
+    q->bits0 = seg__calloc(q->nwords0, sizeof(uint64_t));
+    q->bits1 = seg__calloc((q->nwords0 + 63) / 64, sizeof(uint64_t));
+    q->free_list = -1;
+    if (!q->head || !q->tail || !q->bits0 || !q->bits1)
+        return -1;
+    memset(q->head, 0xff, nbuckets * sizeof(int32_t));
+    q->cur = nbuckets;
+    return 0;
+}
+
+static void bq_free(bucket_queue *q)
+{
+    seg__free(q->head);
+    seg__free(q->tail);
+    seg__free(q->bits0);
+    seg__free(q->bits1);
+    seg__free(q->items);
+}
+
+static int bq_push(bucket_queue *q, uint32_t b, uint32_t index, int32_t label)
+{
+    int32_t it;
+    if (q->free_list >= 0) {
+        it = q->free_list;
+        q->free_list = q->items[it].next;
+    } else {
+        if (q->nitems == q->cap) {
+            size_t cap = q->cap ? q->cap * 2 : 65536;
+            if (cap > (size_t)INT32_MAX)
+                return -1;
+            bq_item *a = seg__malloc(cap * sizeof(bq_item));
+            if (!a)
+                return -1;
+            if (q->nitems)
+                memcpy(a, q->items, q->nitems * sizeof(bq_item));
+            seg__free(q->items);
+            q->items = a;
+            q->cap = cap;
+        }
+        it = (int32_t)q->nitems++;
+    }
+    q->items[it].index = index;
+    q->items[it].label = label;
+    q->items[it].next = -1;
+    if (q->head[b] < 0) {
+        q->head[b] = it;
+        q->bits0[b >> 6] |= 1ull << (b & 63);
+        q->bits1[b >> 12] |= 1ull << ((b >> 6) & 63);
+    } else {
+        q->items[q->tail[b]].next = it;
+    }
+    q->tail[b] = it;
+    if (b < q->cur)
+        q->cur = b;
+    q->live++;
+    return 0;
+}
+
+/* Lowest non-empty bucket at or after `from` (nbuckets if none). */
+static size_t bq_next(const bucket_queue *q, size_t from)
+{
+    size_t w = from >> 6;
+    if (w >= q->nwords0)
+        return q->nbuckets;
+    uint64_t m = q->bits0[w] & (~0ull << (from & 63));
+    if (m)
+        return (w << 6) + (size_t)__builtin_ctzll(m);
+    size_t w1 = (w + 1) >> 6, n1 = (q->nwords0 + 63) / 64;
+    if (w1 >= n1)
+        return q->nbuckets;
+    uint64_t m1 = ((w + 1) & 63) ? q->bits1[w1] & (~0ull << ((w + 1) & 63)) : q->bits1[w1];
+    while (!m1) {
+        if (++w1 >= n1)
+            return q->nbuckets;
+        m1 = q->bits1[w1];
+    }
+    size_t w0 = (w1 << 6) + (size_t)__builtin_ctzll(m1);
+    return (w0 << 6) + (size_t)__builtin_ctzll(q->bits0[w0]);
+}
+
+static bq_item bq_pop(bucket_queue *q)
+{
+    if (q->head[q->cur] < 0)
+        q->cur = bq_next(q, q->cur);
+    size_t b = q->cur;
+    int32_t it = q->head[b];
+    bq_item e = q->items[it];
+    q->head[b] = e.next;
+    if (e.next < 0) {
+        q->bits0[b >> 6] &= ~(1ull << (b & 63));
+        if (!q->bits0[b >> 6])
+            q->bits1[b >> 12] &= ~(1ull << ((b >> 6) & 63));
+    }
+    q->items[it].next = q->free_list;
+    q->free_list = it;
+    q->live--;
+    return e;
+}
+
+/* rank[i] = position of code[i] among the distinct codes of the in-mask pixels; returns
+ * the number of distinct codes, or 0 on allocation failure. LSD radix sort, 3 x 11 bits. */
+static size_t rank_codes(const uint32_t *code, const uint8_t *mask, size_t total, uint32_t *rank)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < total; i++)
+        n += mask[i] != 0;
+    uint64_t *a = seg__malloc((n ? n : 1) * sizeof(uint64_t));
+    uint64_t *b = seg__malloc((n ? n : 1) * sizeof(uint64_t));
+    size_t *cnt = seg__malloc(2048 * sizeof(size_t));
+    size_t distinct = 0;
+    if (!a || !b || !cnt)
+        goto done;
+    n = 0;
+    for (size_t i = 0; i < total; i++)
+        if (mask[i])
+            a[n++] = (uint64_t)code[i] << 32 | i;
+    for (int shift = 32; shift < 64; shift += 11) {
+        memset(cnt, 0, 2048 * sizeof(size_t));
+        for (size_t i = 0; i < n; i++)
+            cnt[(a[i] >> shift) & 2047]++;
+        size_t sum = 0;
+        for (int k = 0; k < 2048; k++) {
+            size_t c = cnt[k];
+            cnt[k] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            b[cnt[(a[i] >> shift) & 2047]++] = a[i];
+        uint64_t *t = a;
+        a = b;
+        b = t;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (i == 0 || (a[i] >> 32) != (a[i - 1] >> 32))
+            distinct++;
+        rank[(uint32_t)a[i]] = (uint32_t)(distinct - 1);
+    }
+    if (!distinct)
+        distinct = 1;
+done:
+    seg__free(a);
+    seg__free(b);
+    seg__free(cnt);
+    return distinct;
+}
+
+static int cmp_key(const void *pa, const void *pb)
+{
+    const item_fast *a = pa, *b = pb;
+    return a->key < b->key ? -1 : a->key > b->key;
+}
+
+/* What skimage does with one popped item (labels at push time, or at pop time with
+ * watershed lines); PUSH(j, key, label) queues neighbour j. */
+#define VISIT(idx, is_marker, item_label, PUSH)                                        \
+    do {                                                                               \
+        if (wsl) {                                                                     \
+            if (out[idx] && !(is_marker))                                              \
+                break; /* already labelled and not a marker */                         \
+            if (diff_neighbors(f, idx))                                                \
+                break;                                                                 \
+            out[idx] = (item_label);                                                   \
+        }                                                                              \
+        int32_t lab_ = out[idx];                                                       \
+        for (int k_ = 0; k_ < nnb; k_++) {                                             \
+            size_t j_ = idx + (size_t)f->nb[k_];                                       \
+            if (!mask[j_] || out[j_])                                                  \
+                continue;                                                              \
+            age++;                                                                     \
+            if (!wsl)                                                                  \
+                out[j_] = lab_;                                                        \
+            PUSH(j_, lab_);                                                            \
+        }                                                                              \
+    } while (0)
+
 static int flood_fast(flood *f)
 {
     heap_item_fast hp = {0};
+    bucket_queue bq;
+    memset(&bq, 0, sizeof bq);
+    uint32_t *rank = NULL;
     const size_t total = (size_t)f->w2 * (size_t)f->h2;
     int32_t *out = f->out;
     const uint8_t *mask = f->mask;
@@ -194,35 +404,66 @@ static int flood_fast(flood *f)
                 goto nomem;
         }
     }
+    size_t markers_left = hp.n;
     uint32_t age = 1;
     const int wsl = f->wsl, nnb = f->nnb;
-    while (hp.n) {
+    int fail = 0;
+#define HEAP_PUSH(j, lab)                                                               \
+    do {                                                                               \
+        item_fast n_ = {(uint64_t)code[j] << 32 | age, (uint32_t)(j), (lab)};          \
+        fail |= heap_item_fast_push(&hp, n_);                                          \
+    } while (0)
+    /* phase 1: skimage's heap, while markers (age 0, possibly tied) remain */
+    while (hp.n && markers_left) {
         item_fast e = heap_item_fast_pop(&hp);
         size_t idx = e.index;
-        if (wsl) {
-            if (out[idx] && (e.key & 0xffffffffu) != 0)
-                continue; /* already labelled, and not a marker (markers have age 0) */
-            if (diff_neighbors(f, idx))
-                continue;
-            out[idx] = e.label;
-        }
-        int32_t lab = out[idx];
-        for (int k = 0; k < nnb; k++) {
-            size_t j = idx + (size_t)f->nb[k];
-            if (!mask[j] || out[j])
-                continue;
-            age++;
-            if (!wsl)
-                out[j] = lab;
-            item_fast n = {(uint64_t)code[j] << 32 | age, (uint32_t)j, lab};
-            if (heap_item_fast_push(&hp, n))
-                goto nomem;
-        }
+        int is_marker = (e.key & 0xffffffffu) == 0;
+        markers_left -= (size_t)is_marker;
+        VISIT(idx, is_marker, e.label, HEAP_PUSH);
+        if (fail)
+            goto nomem;
     }
+#undef HEAP_PUSH
+    if (!hp.n)
+        goto finish;
+    /* phase 2: all keys distinct from here on; buckets by value rank */
+    size_t nbuckets;
+    if (f->code_bits <= 16) {
+        nbuckets = (size_t)1 << f->code_bits;
+    } else {
+        rank = seg__malloc(total * sizeof(uint32_t));
+        if (!rank)
+            goto nomem;
+        nbuckets = rank_codes(code, mask, total, rank);
+        if (!nbuckets)
+            goto nomem;
+    }
+    if (bq_init(&bq, nbuckets))
+        goto nomem;
+    qsort(hp.a, hp.n, sizeof(item_fast), cmp_key);
+    for (size_t i = 0; i < hp.n; i++) {
+        uint32_t j = hp.a[i].index;
+        if (bq_push(&bq, rank ? rank[j] : code[j], j, hp.a[i].label))
+            goto nomem;
+    }
+#define BQ_PUSH(j, lab) fail |= bq_push(&bq, rank ? rank[j] : code[j], (uint32_t)(j), (lab))
+    while (bq.live) {
+        bq_item e = bq_pop(&bq);
+        size_t idx = e.index;
+        VISIT(idx, 0, e.label, BQ_PUSH);
+        if (fail)
+            goto nomem;
+    }
+#undef BQ_PUSH
+finish:
     seg__free(hp.a);
+    seg__free(rank);
+    bq_free(&bq);
     return SEG_OK;
 nomem:
     seg__free(hp.a);
+    seg__free(rank);
+    bq_free(&bq);
     return seg__fail(SEG_ENOMEM, "watershed_skimage: cannot grow the priority queue");
 }
 
@@ -315,6 +556,7 @@ int seg_watershed_skimage(const seg_image *image, const seg_image *markers, cons
     }
     flood f = {.w2 = w + 2, .h2 = h + 2, .wsl = watershed_line != 0,
                .compactness = compactness};
+    f.code_bits = image->type == SEG_U8 ? 8 : image->type == SEG_U16 ? 16 : 32;
     size_t total;
     if (!seg__mul((size_t)f.w2, (size_t)f.h2, &total) || total > (size_t)UINT32_MAX)
         return seg__fail(SEG_ELIMIT, "%s: %dx%d exceeds 2^32 padded pixels", who, w, h);
