@@ -10,13 +10,20 @@
  * heap gives; the heap below is the same heap (same sift-up and sift-down with the same
  * strict comparisons), so that order is reproduced exactly too.
  *
- * The speed comes from the representation, not from a different order: the pixel value
- * and the age are packed into one 64-bit key (an order-preserving code of the u8, u16,
- * s32 or f32 value in the high half, the age in the low half), so a comparison is one
- * integer compare, heap items are 16 bytes moved by value, and everything lives in
- * flat padded arrays. The compact variant needs float64 priorities (value + compactness
- * * distance) and uses a 24-byte item with (value, age) compared in that order. */
-#include "internal.h"
+ * The speed comes from the representation, not from a different order:
+ * - values are replaced by their rank among the image's distinct values (same order,
+ *   same ties: watershed_rank.c), and rank and age are packed into one 64-bit key, so a
+ *   heap comparison is one integer compare on 16-byte items moved by value;
+ * - label, rank and queue link of a pixel sit together (ws_px), one cache line per
+ *   neighbour;
+ * - ties in (value, age) exist only between markers (all age 0), so once the heap holds
+ *   no marker, every key is distinct and any priority queue pops in skimage's order:
+ *   the rest of the flood runs on a bucket queue, one FIFO per rank (FIFO = age order,
+ *   ages grow with every push), O(1) per pixel, with the next pixel's neighbourhood
+ *   prefetched.
+ * The compact variant needs float64 priorities (value + compactness * distance) and
+ * keeps skimage's heap throughout (24-byte items, (value, age) compared in order). */
+#include "segment/watershed_internal.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -25,7 +32,7 @@
 /* ---- the binary heap of heap_general.pxi, generated for two item types ---- */
 
 typedef struct item_fast {
-    uint64_t key;  /* value code << 32 | age */
+    uint64_t key;  /* value rank << 32 | age */
     uint32_t index;
     int32_t label; /* label this item carries (watershed-line mode) */
 } item_fast;
@@ -101,94 +108,47 @@ typedef struct item_compact {
 DEFINE_HEAP(item_fast, LESS_FAST)
 DEFINE_HEAP(item_compact, LESS_COMPACT)
 
-/* ---- order-preserving codes (equal values, +0 and -0 included, get equal codes) ---- */
-
-static inline uint32_t code_f32(float v)
-{
-    v += 0.0f; /* -0 -> +0 */
-    uint32_t b;
-    memcpy(&b, &v, sizeof b);
-    return (b & 0x80000000u) ? ~b : (b | 0x80000000u);
-}
-
-static inline uint64_t code_f64(double v)
-{
-    v += 0.0;
-    uint64_t b;
-    memcpy(&b, &v, sizeof b);
-    return (b & 0x8000000000000000ull) ? ~b : (b | 0x8000000000000000ull);
-}
-
-static double value_at(const seg_image *img, int y, int x)
-{
-    const void *r = seg__row(img, y);
-    switch (img->type) {
-    case SEG_U8: return ((const uint8_t *)r)[x];
-    case SEG_U16: return ((const uint16_t *)r)[x];
-    case SEG_S32: return ((const int32_t *)r)[x];
-    case SEG_F32: return ((const float *)r)[x];
-    }
-    return 0;
-}
-
-static uint32_t code_at(const seg_image *img, int y, int x)
-{
-    const void *r = seg__row(img, y);
-    switch (img->type) {
-    case SEG_U8: return ((const uint8_t *)r)[x];
-    case SEG_U16: return ((const uint16_t *)r)[x];
-    case SEG_S32: return (uint32_t)((const int32_t *)r)[x] ^ 0x80000000u;
-    case SEG_F32: return code_f32(((const float *)r)[x]);
-    }
-    return 0;
-}
-
 /* ---- the flood ---- */
 
 typedef struct flood {
-    int w2, h2;        /* padded size */
-    int32_t *out;      /* padded labels */
-    uint8_t *mask;     /* padded mask, 0 on the border */
-    uint32_t *code;    /* padded value codes (fast variant) */
-    int code_bits;     /* 8 or 16 for u8/u16 images (codes are the values), else 32 */
-    double *value;     /* padded float64 values (compact variant) */
-    ptrdiff_t nb[8];   /* neighbour offsets in skimage's order */
+    int w2, h2;      /* padded size */
+    ws_px *px;       /* padded pixels */
+    double *value;   /* padded float64 values (compact variant) */
+    ptrdiff_t nb[8]; /* neighbour offsets in skimage's order */
     int nnb;
     int wsl;
     double compactness;
+    uint32_t nkeys;
 } flood;
+
+static inline int inside(const ws_px *p)
+{
+    return p->key != WS_OUTSIDE;
+}
 
 /* skimage's _diff_neighbors: true (and the pixel leaves the mask) when its in-mask
  * neighbours carry two different non-zero labels; true also for a masked-out pixel. */
 static int diff_neighbors(flood *f, size_t idx)
 {
-    if (!f->mask[idx])
+    ws_px *px = f->px;
+    if (!inside(&px[idx]))
         return 1;
     int32_t l0 = 0;
     for (int i = 0; i < f->nnb; i++) {
-        size_t j = idx + (size_t)f->nb[i];
-        if (!f->mask[j])
+        const ws_px *q = &px[idx + (size_t)f->nb[i]];
+        if (!inside(q))
             continue;
         if (!l0) {
-            l0 = f->out[j];
-        } else {
-            int32_t l1 = f->out[j];
-            if (l1 && l1 != l0) {
-                f->mask[idx] = 0;
-                return 1;
-            }
+            l0 = q->out;
+        } else if (q->out && q->out != l0) {
+            px[idx].key = WS_OUTSIDE;
+            return 1;
         }
     }
     return 0;
 }
 
-/* ---- the bucket queue that takes over once no marker is left in the heap ----
- *
- * Without markers every key (value, age) in the queue is distinct, so any priority
- * queue pops in the same order as skimage's heap; values are replaced by their rank
- * among the image's distinct values and each rank gets a FIFO list (ages grow with
- * every push, so FIFO is age order). A two-level bitmap finds the lowest non-empty
- * list; pushes below the current one move it down (the flood is not monotone). */
+/* ---- bucket queue: one FIFO per rank, a two-level bitmap of the non-empty ones ---- */
 
 typedef struct bq_item {
     uint32_t index;
@@ -197,12 +157,11 @@ typedef struct bq_item {
 } bq_item;
 
 typedef struct bucket_queue {
-    int32_t *head, *tail;
-    uint64_t *bits0, *bits1; /* non-empty buckets; non-zero words of bits0 */
-    size_t nbuckets, nwords0, cur;
-    bq_item *items;
-    size_t nitems, cap, live;
-    int32_t free_list;
+    int32_t *head, *tail;    /* per rank: pixel (plain) or item (watershed lines) */
+    uint64_t *bits0, *bits1; /* non-empty ranks; non-zero words of bits0 */
+    size_t nbuckets, nwords0, nwords1, cur, live;
+    bq_item *items; /* watershed-line mode: a pixel can wait several times */
+    size_t nitems, cap;
 } bucket_queue;
 
 static int bq_init(bucket_queue *q, size_t nbuckets)
@@ -210,14 +169,13 @@ static int bq_init(bucket_queue *q, size_t nbuckets)
     memset(q, 0, sizeof *q);
     q->nbuckets = nbuckets;
     q->nwords0 = (nbuckets + 63) / 64;
+    q->nwords1 = (q->nwords0 + 63) / 64;
     q->head = seg__malloc(nbuckets * sizeof(int32_t));
     q->tail = seg__malloc(nbuckets * sizeof(int32_t));
     q->bits0 = seg__calloc(q->nwords0, sizeof(uint64_t));
-    q->bits1 = seg__calloc((q->nwords0 + 63) / 64, sizeof(uint64_t));
-    q->free_list = -1;
+    q->bits1 = seg__calloc(q->nwords1, sizeof(uint64_t));
     if (!q->head || !q->tail || !q->bits0 || !q->bits1)
         return -1;
-    memset(q->head, 0xff, nbuckets * sizeof(int32_t));
     q->cur = nbuckets;
     return 0;
 }
@@ -231,43 +189,24 @@ static void bq_free(bucket_queue *q)
     seg__free(q->items);
 }
 
-static int bq_push(bucket_queue *q, uint32_t b, uint32_t index, int32_t label)
+/* Mark bucket b non-empty; returns 1 when it was empty (the caller sets head). */
+static inline int bq_mark(bucket_queue *q, size_t b)
 {
-    int32_t it;
-    if (q->free_list >= 0) {
-        it = q->free_list;
-        q->free_list = q->items[it].next;
-    } else {
-        if (q->nitems == q->cap) {
-            size_t cap = q->cap ? q->cap * 2 : 65536;
-            if (cap > (size_t)INT32_MAX)
-                return -1;
-            bq_item *a = seg__malloc(cap * sizeof(bq_item));
-            if (!a)
-                return -1;
-            if (q->nitems)
-                memcpy(a, q->items, q->nitems * sizeof(bq_item));
-            seg__free(q->items);
-            q->items = a;
-            q->cap = cap;
-        }
-        it = (int32_t)q->nitems++;
-    }
-    q->items[it].index = index;
-    q->items[it].label = label;
-    q->items[it].next = -1;
-    if (q->head[b] < 0) {
-        q->head[b] = it;
-        q->bits0[b >> 6] |= 1ull << (b & 63);
-        q->bits1[b >> 12] |= 1ull << ((b >> 6) & 63);
-    } else {
-        q->items[q->tail[b]].next = it;
-    }
-    q->tail[b] = it;
+    uint64_t bit = 1ull << (b & 63);
+    if (q->bits0[b >> 6] & bit)
+        return 0;
+    q->bits0[b >> 6] |= bit;
+    q->bits1[b >> 12] |= 1ull << ((b >> 6) & 63);
     if (b < q->cur)
         q->cur = b;
-    q->live++;
-    return 0;
+    return 1;
+}
+
+static inline void bq_unmark(bucket_queue *q, size_t b)
+{
+    q->bits0[b >> 6] &= ~(1ull << (b & 63));
+    if (!q->bits0[b >> 6])
+        q->bits1[b >> 12] &= ~(1ull << ((b >> 6) & 63));
 }
 
 /* Lowest non-empty bucket at or after `from` (nbuckets if none). */
@@ -279,12 +218,12 @@ static size_t bq_next(const bucket_queue *q, size_t from)
     uint64_t m = q->bits0[w] & (~0ull << (from & 63));
     if (m)
         return (w << 6) + (size_t)__builtin_ctzll(m);
-    size_t w1 = (w + 1) >> 6, n1 = (q->nwords0 + 63) / 64;
-    if (w1 >= n1)
+    size_t w1 = (w + 1) >> 6;
+    if (w1 >= q->nwords1)
         return q->nbuckets;
-    uint64_t m1 = ((w + 1) & 63) ? q->bits1[w1] & (~0ull << ((w + 1) & 63)) : q->bits1[w1];
+    uint64_t m1 = q->bits1[w1] & (~0ull << ((w + 1) & 63));
     while (!m1) {
-        if (++w1 >= n1)
+        if (++w1 >= q->nwords1)
             return q->nbuckets;
         m1 = q->bits1[w1];
     }
@@ -292,70 +231,78 @@ static size_t bq_next(const bucket_queue *q, size_t from)
     return (w0 << 6) + (size_t)__builtin_ctzll(q->bits0[w0]);
 }
 
-static bq_item bq_pop(bucket_queue *q)
+/* plain mode: each pixel waits at most once, so the list links live in ws_px */
+static inline void bq_push_px(bucket_queue *q, ws_px *px, uint32_t j)
 {
-    if (q->head[q->cur] < 0)
-        q->cur = bq_next(q, q->cur);
-    size_t b = q->cur;
-    int32_t it = q->head[b];
-    bq_item e = q->items[it];
-    q->head[b] = e.next;
-    if (e.next < 0) {
-        q->bits0[b >> 6] &= ~(1ull << (b & 63));
-        if (!q->bits0[b >> 6])
-            q->bits1[b >> 12] &= ~(1ull << ((b >> 6) & 63));
-    }
-    q->items[it].next = q->free_list;
-    q->free_list = it;
-    q->live--;
-    return e;
+    size_t b = px[j].key;
+    px[j].next = -1;
+    if (bq_mark(q, b))
+        q->head[b] = (int32_t)j;
+    else
+        px[q->tail[b]].next = (int32_t)j;
+    q->tail[b] = (int32_t)j;
+    q->live++;
 }
 
-/* rank[i] = position of code[i] among the distinct codes of the in-mask pixels; returns
- * the number of distinct codes, or 0 on allocation failure. LSD radix sort, 3 x 11 bits. */
-static size_t rank_codes(const uint32_t *code, const uint8_t *mask, size_t total, uint32_t *rank)
+static inline uint32_t bq_pop_px(bucket_queue *q, const ws_px *px, ptrdiff_t w2)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < total; i++)
-        n += mask[i] != 0;
-    uint64_t *a = seg__malloc((n ? n : 1) * sizeof(uint64_t));
-    uint64_t *b = seg__malloc((n ? n : 1) * sizeof(uint64_t));
-    size_t *cnt = seg__malloc(2048 * sizeof(size_t));
-    size_t distinct = 0;
-    if (!a || !b || !cnt)
-        goto done;
-    n = 0;
-    for (size_t i = 0; i < total; i++)
-        if (mask[i])
-            a[n++] = (uint64_t)code[i] << 32 | i;
-    for (int shift = 32; shift < 64; shift += 11) {
-        memset(cnt, 0, 2048 * sizeof(size_t));
-        for (size_t i = 0; i < n; i++)
-            cnt[(a[i] >> shift) & 2047]++;
-        size_t sum = 0;
-        for (int k = 0; k < 2048; k++) {
-            size_t c = cnt[k];
-            cnt[k] = sum;
-            sum += c;
-        }
-        for (size_t i = 0; i < n; i++)
-            b[cnt[(a[i] >> shift) & 2047]++] = a[i];
-        uint64_t *t = a;
-        a = b;
-        b = t;
+    if (!(q->bits0[q->cur >> 6] & (1ull << (q->cur & 63))))
+        q->cur = bq_next(q, q->cur);
+    size_t b = q->cur;
+    uint32_t j = (uint32_t)q->head[b];
+    int32_t n = px[j].next;
+    if (n < 0) {
+        bq_unmark(q, b);
+    } else {
+        q->head[b] = n;
+        /* the next pixel of this rank comes soon: start loading its neighbourhood */
+        __builtin_prefetch(&px[n]);
+        __builtin_prefetch(&px[n - w2]);
+        __builtin_prefetch(&px[n + w2]);
     }
-    for (size_t i = 0; i < n; i++) {
-        if (i == 0 || (a[i] >> 32) != (a[i - 1] >> 32))
-            distinct++;
-        rank[(uint32_t)a[i]] = (uint32_t)(distinct - 1);
+    q->live--;
+    return j;
+}
+
+/* watershed-line mode: items in a pool (never reused, so pushes are sequential) */
+static int bq_push_item(bucket_queue *q, size_t b, uint32_t index, int32_t label)
+{
+    if (q->nitems == q->cap) {
+        size_t cap = q->cap ? q->cap * 2 : 65536;
+        if (cap > (size_t)INT32_MAX)
+            return -1;
+        bq_item *a = seg__malloc(cap * sizeof(bq_item));
+        if (!a)
+            return -1;
+        if (q->nitems)
+            memcpy(a, q->items, q->nitems * sizeof(bq_item));
+        seg__free(q->items);
+        q->items = a;
+        q->cap = cap;
     }
-    if (!distinct)
-        distinct = 1;
-done:
-    seg__free(a);
-    seg__free(b);
-    seg__free(cnt);
-    return distinct;
+    int32_t it = (int32_t)q->nitems++;
+    q->items[it] = (bq_item){index, label, -1};
+    if (bq_mark(q, b))
+        q->head[b] = it;
+    else
+        q->items[q->tail[b]].next = it;
+    q->tail[b] = it;
+    q->live++;
+    return 0;
+}
+
+static inline bq_item bq_pop_item(bucket_queue *q)
+{
+    if (!(q->bits0[q->cur >> 6] & (1ull << (q->cur & 63))))
+        q->cur = bq_next(q, q->cur);
+    size_t b = q->cur;
+    bq_item e = q->items[q->head[b]];
+    if (e.next < 0)
+        bq_unmark(q, b);
+    else
+        q->head[b] = e.next;
+    q->live--;
+    return e;
 }
 
 static int cmp_key(const void *pa, const void *pb)
@@ -365,24 +312,24 @@ static int cmp_key(const void *pa, const void *pb)
 }
 
 /* What skimage does with one popped item (labels at push time, or at pop time with
- * watershed lines); PUSH(j, key, label) queues neighbour j. */
+ * watershed lines); PUSH(j, label) queues neighbour j with the current age. */
 #define VISIT(idx, is_marker, item_label, PUSH)                                        \
     do {                                                                               \
         if (wsl) {                                                                     \
-            if (out[idx] && !(is_marker))                                              \
+            if (px[idx].out && !(is_marker))                                           \
                 break; /* already labelled and not a marker */                         \
             if (diff_neighbors(f, idx))                                                \
                 break;                                                                 \
-            out[idx] = (item_label);                                                   \
+            px[idx].out = (item_label);                                                \
         }                                                                              \
-        int32_t lab_ = out[idx];                                                       \
+        int32_t lab_ = px[idx].out;                                                    \
         for (int k_ = 0; k_ < nnb; k_++) {                                             \
-            size_t j_ = idx + (size_t)f->nb[k_];                                       \
-            if (!mask[j_] || out[j_])                                                  \
+            size_t j_ = idx + (size_t)nb[k_];                                          \
+            if (!inside(&px[j_]) || px[j_].out)                                        \
                 continue;                                                              \
             age++;                                                                     \
             if (!wsl)                                                                  \
-                out[j_] = lab_;                                                        \
+                px[j_].out = lab_;                                                     \
             PUSH(j_, lab_);                                                            \
         }                                                                              \
     } while (0)
@@ -392,14 +339,12 @@ static int flood_fast(flood *f)
     heap_item_fast hp = {0};
     bucket_queue bq;
     memset(&bq, 0, sizeof bq);
-    uint32_t *rank = NULL;
     const size_t total = (size_t)f->w2 * (size_t)f->h2;
-    int32_t *out = f->out;
-    const uint8_t *mask = f->mask;
-    const uint32_t *code = f->code;
+    ws_px *px = f->px;
+    const ptrdiff_t *nb = f->nb;
     for (size_t i = 0; i < total; i++) {
-        if (out[i]) {
-            item_fast e = {(uint64_t)code[i] << 32, (uint32_t)i, out[i]};
+        if (px[i].out) {
+            item_fast e = {(uint64_t)px[i].key << 32, (uint32_t)i, px[i].out};
             if (heap_item_fast_push(&hp, e))
                 goto nomem;
         }
@@ -410,7 +355,7 @@ static int flood_fast(flood *f)
     int fail = 0;
 #define HEAP_PUSH(j, lab)                                                               \
     do {                                                                               \
-        item_fast n_ = {(uint64_t)code[j] << 32 | age, (uint32_t)(j), (lab)};          \
+        item_fast n_ = {(uint64_t)px[j].key << 32 | age, (uint32_t)(j), (lab)};        \
         fail |= heap_item_fast_push(&hp, n_);                                          \
     } while (0)
     /* phase 1: skimage's heap, while markers (age 0, possibly tied) remain */
@@ -426,55 +371,58 @@ static int flood_fast(flood *f)
 #undef HEAP_PUSH
     if (!hp.n)
         goto finish;
-    /* phase 2: all keys distinct from here on; buckets by value rank */
-    size_t nbuckets;
-    if (f->code_bits <= 16) {
-        nbuckets = (size_t)1 << f->code_bits;
-    } else {
-        rank = seg__malloc(total * sizeof(uint32_t));
-        if (!rank)
-            goto nomem;
-        nbuckets = rank_codes(code, mask, total, rank);
-        if (!nbuckets)
-            goto nomem;
-    }
-    if (bq_init(&bq, nbuckets))
+    /* phase 2: every key is distinct from here on */
+    if (bq_init(&bq, f->nkeys))
         goto nomem;
     qsort(hp.a, hp.n, sizeof(item_fast), cmp_key);
-    for (size_t i = 0; i < hp.n; i++) {
-        uint32_t j = hp.a[i].index;
-        if (bq_push(&bq, rank ? rank[j] : code[j], j, hp.a[i].label))
-            goto nomem;
+    if (!wsl) {
+        for (size_t i = 0; i < hp.n; i++)
+            bq_push_px(&bq, px, hp.a[i].index);
+#define PX_PUSH(j, lab) bq_push_px(&bq, px, (uint32_t)(j))
+        while (bq.live) {
+            size_t idx = bq_pop_px(&bq, px, f->w2);
+            VISIT(idx, 0, 0, PX_PUSH);
+        }
+#undef PX_PUSH
+    } else {
+        for (size_t i = 0; i < hp.n; i++)
+            if (bq_push_item(&bq, px[hp.a[i].index].key, hp.a[i].index, hp.a[i].label))
+                goto nomem;
+#define ITEM_PUSH(j, lab) fail |= bq_push_item(&bq, px[j].key, (uint32_t)(j), (lab))
+        while (bq.live) {
+            bq_item e = bq_pop_item(&bq);
+            size_t idx = e.index;
+            VISIT(idx, 0, e.label, ITEM_PUSH);
+            if (fail)
+                goto nomem;
+        }
+#undef ITEM_PUSH
     }
-#define BQ_PUSH(j, lab) fail |= bq_push(&bq, rank ? rank[j] : code[j], (uint32_t)(j), (lab))
-    while (bq.live) {
-        bq_item e = bq_pop(&bq);
-        size_t idx = e.index;
-        VISIT(idx, 0, e.label, BQ_PUSH);
-        if (fail)
-            goto nomem;
-    }
-#undef BQ_PUSH
 finish:
     seg__free(hp.a);
-    seg__free(rank);
     bq_free(&bq);
     return SEG_OK;
 nomem:
     seg__free(hp.a);
-    seg__free(rank);
     bq_free(&bq);
     return seg__fail(SEG_ENOMEM, "watershed_skimage: cannot grow the priority queue");
+}
+
+static inline uint64_t code_f64(double v)
+{
+    v += 0.0;
+    uint64_t b;
+    memcpy(&b, &v, sizeof b);
+    return (b & 0x8000000000000000ull) ? ~b : (b | 0x8000000000000000ull);
 }
 
 static int flood_compact(flood *f)
 {
     heap_item_compact hp = {0};
     const size_t total = (size_t)f->w2 * (size_t)f->h2;
-    int32_t *out = f->out;
-    const uint8_t *mask = f->mask;
+    ws_px *px = f->px;
     for (size_t i = 0; i < total; i++) {
-        if (out[i]) {
+        if (px[i].out) {
             item_compact e = {code_f64(f->value[i]), 0, (uint32_t)i, (uint32_t)i, 0};
             if (heap_item_compact_push(&hp, e))
                 goto nomem;
@@ -485,15 +433,15 @@ static int flood_compact(flood *f)
     while (hp.n) {
         item_compact e = heap_item_compact_pop(&hp);
         size_t idx = e.index;
-        if (out[idx] && idx != e.source)
+        if (px[idx].out && idx != e.source)
             continue;
         if (f->wsl && diff_neighbors(f, idx))
             continue;
-        out[idx] = out[e.source];
+        px[idx].out = px[e.source].out;
         const double sy = (double)(e.source / w2), sx = (double)(e.source % w2);
         for (int k = 0; k < f->nnb; k++) {
             size_t j = idx + (size_t)f->nb[k];
-            if (!mask[j] || out[j])
+            if (!inside(&px[j]) || px[j].out)
                 continue;
             age++;
             /* skimage's _euclid_dist: sum of squared per-axis differences, then sqrt */
@@ -512,6 +460,17 @@ static int flood_compact(flood *f)
 nomem:
     seg__free(hp.a);
     return seg__fail(SEG_ENOMEM, "watershed_skimage: cannot grow the priority queue");
+}
+
+static double value_at(const void *row, seg_type t, int x)
+{
+    switch (t) {
+    case SEG_U8: return ((const uint8_t *)row)[x];
+    case SEG_U16: return ((const uint16_t *)row)[x];
+    case SEG_S32: return ((const int32_t *)row)[x];
+    case SEG_F32: return ((const float *)row)[x];
+    }
+    return 0;
 }
 
 int seg_watershed_skimage(const seg_image *image, const seg_image *markers, const seg_image *mask,
@@ -556,18 +515,14 @@ int seg_watershed_skimage(const seg_image *image, const seg_image *markers, cons
     }
     flood f = {.w2 = w + 2, .h2 = h + 2, .wsl = watershed_line != 0,
                .compactness = compactness};
-    f.code_bits = image->type == SEG_U8 ? 8 : image->type == SEG_U16 ? 16 : 32;
     size_t total;
-    if (!seg__mul((size_t)f.w2, (size_t)f.h2, &total) || total > (size_t)UINT32_MAX)
-        return seg__fail(SEG_ELIMIT, "%s: %dx%d exceeds 2^32 padded pixels", who, w, h);
+    if (!seg__mul((size_t)f.w2, (size_t)f.h2, &total) || total >= (size_t)INT32_MAX)
+        return seg__fail(SEG_ELIMIT, "%s: %dx%d exceeds 2^31 padded pixels", who, w, h);
     const int compact = compactness > 0;
-    f.out = seg__calloc(total, sizeof(int32_t));
-    f.mask = seg__calloc(total, 1);
+    f.px = seg__malloc(total * sizeof(ws_px));
     if (compact)
         f.value = seg__calloc(total, sizeof(double));
-    else
-        f.code = seg__calloc(total, sizeof(uint32_t));
-    if (!f.out || !f.mask || (!f.value && !f.code)) {
+    if (!f.px || (compact && !f.value)) {
         rc = seg__fail(SEG_ENOMEM, "%s: cannot allocate work arrays for %dx%d", who, w, h);
         goto done;
     }
@@ -575,19 +530,34 @@ int seg_watershed_skimage(const seg_image *image, const seg_image *markers, cons
     const ptrdiff_t nb[8] = {-W, -1, 1, W, -W - 1, -W + 1, W - 1, W + 1};
     f.nnb = connectivity == 1 ? 4 : 8;
     memcpy(f.nb, nb, sizeof nb);
+    /* padding and outside-mask pixels: label 0, key WS_OUTSIDE; markers outside the mask
+     * are dropped (skimage multiplies them by the mask) */
+    const ws_px outside = {0, WS_OUTSIDE, -1};
+    for (size_t i = 0; i < (size_t)f.w2; i++)
+        f.px[i] = f.px[total - 1 - i] = outside;
     for (int y = 0; y < h; y++) {
         const int32_t *mr = seg__row(markers, y);
         const uint8_t *kr = mask ? seg__row(mask, y) : NULL;
-        size_t base = (size_t)(y + 1) * (size_t)f.w2 + 1;
+        ws_px *p = f.px + (size_t)(y + 1) * (size_t)f.w2;
+        p[0] = p[w + 1] = outside;
+        p++;
         for (int x = 0; x < w; x++) {
-            uint8_t in = kr ? kr[x] != 0 : 1;
-            f.mask[base + x] = in;
-            f.out[base + x] = in ? mr[x] : 0;
-            if (compact)
-                f.value[base + x] = value_at(image, y, x);
-            else
-                f.code[base + x] = code_at(image, y, x);
+            int in = kr ? kr[x] != 0 : 1;
+            p[x].out = in ? mr[x] : 0;
+            p[x].key = in ? 0 : WS_OUTSIDE;
+            p[x].next = -1;
         }
+        if (compact) {
+            const void *row = seg__row(image, y);
+            double *v = f.value + (size_t)(y + 1) * (size_t)f.w2 + 1;
+            for (int x = 0; x < w; x++)
+                v[x] = value_at(row, image->type, x);
+        }
+    }
+    if (!compact) {
+        rc = seg__ws_rank_values(image, f.px, f.w2, &f.nkeys);
+        if (rc)
+            goto done;
     }
     rc = compact ? flood_compact(&f) : flood_fast(&f);
     if (rc)
@@ -595,13 +565,14 @@ int seg_watershed_skimage(const seg_image *image, const seg_image *markers, cons
     rc = seg__image_prepare(out, w, h, 1, SEG_S32, who);
     if (rc)
         goto done;
-    for (int y = 0; y < h; y++)
-        memcpy(seg__row(out, y), f.out + (size_t)(y + 1) * (size_t)f.w2 + 1,
-               (size_t)w * sizeof(int32_t));
+    for (int y = 0; y < h; y++) {
+        int32_t *o = seg__row(out, y);
+        const ws_px *p = f.px + (size_t)(y + 1) * (size_t)f.w2 + 1;
+        for (int x = 0; x < w; x++)
+            o[x] = p[x].out;
+    }
 done:
-    seg__free(f.out);
-    seg__free(f.mask);
-    seg__free(f.code);
+    seg__free(f.px);
     seg__free(f.value);
     return rc;
 }
