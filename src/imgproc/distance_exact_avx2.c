@@ -21,11 +21,16 @@ int seg__edt_window_avx2(const float *f, float *d, int w, int limit)
         int t = 1;
         while (_mm256_movemask_ps(_mm256_cmp_ps(best, _mm256_set1_ps((float)(t * t)),
                                                 _CMP_GT_OQ))) {
-            if (t + 1 > limit)
+            if (t > limit)
                 return -1;
             __m256 c1 = _mm256_add_ps(_mm256_min_ps(_mm256_loadu_ps(f + x - t),
                                                     _mm256_loadu_ps(f + x + t)),
                                       _mm256_set1_ps((float)(t * t)));
+            if (t + 1 > limit) { /* one step left before the limit, as the plain kernel */
+                best = _mm256_min_ps(best, c1);
+                t++;
+                continue;
+            }
             __m256 c2 = _mm256_add_ps(_mm256_min_ps(_mm256_loadu_ps(f + x - t - 1),
                                                     _mm256_loadu_ps(f + x + t + 1)),
                                       _mm256_set1_ps((float)((t + 1) * (t + 1))));
