@@ -473,6 +473,56 @@ static double value_at(const void *row, seg_type t, int x)
     return 0;
 }
 
+typedef struct setup_ctx {
+    const seg_image *image, *markers, *mask;
+    flood *f;
+} setup_ctx;
+
+/* Rows of the padded records: label = marker inside the mask (skimage multiplies the
+ * markers by the mask), key 0 inside / WS_OUTSIDE outside (ranks come later). */
+static void setup_rows(void *vctx, int64_t y0, int64_t y1)
+{
+    const setup_ctx *c = vctx;
+    flood *f = c->f;
+    const int w = c->image->width;
+    const ws_px outside = {0, WS_OUTSIDE, -1};
+    for (int64_t y = y0; y < y1; y++) {
+        const int32_t *mr = seg__row(c->markers, (int)y);
+        const uint8_t *kr = c->mask ? seg__row(c->mask, (int)y) : NULL;
+        ws_px *p = f->px + (size_t)(y + 1) * (size_t)f->w2;
+        p[0] = p[w + 1] = outside;
+        p++;
+        for (int x = 0; x < w; x++) {
+            int in = kr ? kr[x] != 0 : 1;
+            p[x].out = in ? mr[x] : 0;
+            p[x].key = in ? 0 : WS_OUTSIDE;
+            p[x].next = -1;
+        }
+        if (f->value) {
+            const void *row = seg__row(c->image, (int)y);
+            double *v = f->value + (size_t)(y + 1) * (size_t)f->w2 + 1;
+            for (int x = 0; x < w; x++)
+                v[x] = value_at(row, c->image->type, x);
+        }
+    }
+}
+
+typedef struct copy_ctx {
+    seg_image *out;
+    const flood *f;
+} copy_ctx;
+
+static void copy_rows(void *vctx, int64_t y0, int64_t y1)
+{
+    const copy_ctx *c = vctx;
+    for (int64_t y = y0; y < y1; y++) {
+        int32_t *o = seg__row(c->out, (int)y);
+        const ws_px *p = c->f->px + (size_t)(y + 1) * (size_t)c->f->w2 + 1;
+        for (int x = 0; x < c->out->width; x++)
+            o[x] = p[x].out;
+    }
+}
+
 int seg_watershed_skimage(const seg_image *image, const seg_image *markers, const seg_image *mask,
                           seg_image *out, int connectivity, double compactness,
                           int watershed_line)
@@ -535,25 +585,8 @@ int seg_watershed_skimage(const seg_image *image, const seg_image *markers, cons
     const ws_px outside = {0, WS_OUTSIDE, -1};
     for (size_t i = 0; i < (size_t)f.w2; i++)
         f.px[i] = f.px[total - 1 - i] = outside;
-    for (int y = 0; y < h; y++) {
-        const int32_t *mr = seg__row(markers, y);
-        const uint8_t *kr = mask ? seg__row(mask, y) : NULL;
-        ws_px *p = f.px + (size_t)(y + 1) * (size_t)f.w2;
-        p[0] = p[w + 1] = outside;
-        p++;
-        for (int x = 0; x < w; x++) {
-            int in = kr ? kr[x] != 0 : 1;
-            p[x].out = in ? mr[x] : 0;
-            p[x].key = in ? 0 : WS_OUTSIDE;
-            p[x].next = -1;
-        }
-        if (compact) {
-            const void *row = seg__row(image, y);
-            double *v = f.value + (size_t)(y + 1) * (size_t)f.w2 + 1;
-            for (int x = 0; x < w; x++)
-                v[x] = value_at(row, image->type, x);
-        }
-    }
+    setup_ctx sc = {image, markers, mask, &f};
+    seg__parallel_for(h, seg__grain(h, 16), setup_rows, &sc);
     if (!compact) {
         rc = seg__ws_rank_values(image, f.px, f.w2, &f.nkeys);
         if (rc)
@@ -565,12 +598,8 @@ int seg_watershed_skimage(const seg_image *image, const seg_image *markers, cons
     rc = seg__image_prepare(out, w, h, 1, SEG_S32, who);
     if (rc)
         goto done;
-    for (int y = 0; y < h; y++) {
-        int32_t *o = seg__row(out, y);
-        const ws_px *p = f.px + (size_t)(y + 1) * (size_t)f.w2 + 1;
-        for (int x = 0; x < w; x++)
-            o[x] = p[x].out;
-    }
+    copy_ctx cc = {out, &f};
+    seg__parallel_for(h, seg__grain(h, 16), copy_rows, &cc);
 done:
     seg__free(f.px);
     seg__free(f.value);
