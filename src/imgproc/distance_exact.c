@@ -38,53 +38,17 @@ typedef struct exact_ctx {
     float *scratch;   /* per row piece: f[w + 2 PAD], z[w + 2], v[w + 2], cand[w + 2] */
     size_t scratch_per_piece;
     int (*window)(const float *f, float *d, int w, int limit);
+    void (*columns)(const seg_image *src, seg_image *dst, int x0, int x1);
 } exact_ctx;
 
-/* Column pass over columns [x0, x1): cv2's DTColumnInvoker, rows walked in order. The
- * distance to the nearest zero below is kept in dst as a float (exact: < 2^24 rows),
- * then the top-down walk takes min(up + 1, down) and stores its square, or 1e15f when
- * the column has no zero (distance >= h). */
+#define EDT_COLUMNS_FN seg__edt_columns_plain
+#include "imgproc/distance_exact_columns.h"
+void seg__edt_columns_avx2(const seg_image *src, seg_image *dst, int x0, int x1);
+
 static void column_pass(void *vctx, int64_t x0, int64_t x1)
 {
     const exact_ctx *c = vctx;
-    const int h = c->h;
-    int n = (int)(x1 - x0);
-    const float fh = (float)h;
-    for (int y = h - 1; y >= 0; y--) {
-        const uint8_t *s = (const uint8_t *)seg__row(c->src, y) + x0;
-        float *o = (float *)seg__row(c->dst, y) + x0;
-        if (y == h - 1) {
-            for (int i = 0; i < n; i++)
-                o[i] = s[i] ? fh : 0.0f;
-        } else {
-            const float *b = (const float *)seg__row(c->dst, y + 1) + x0;
-            for (int i = 0; i < n; i++)
-                o[i] = s[i] ? b[i] + 1.0f : 0.0f;
-        }
-    }
-    /* top-down: `up` of row y is min(up of row y-1 + 1, down), starting at h - 1 */
-    for (int y = 0; y < h; y++) {
-        float *o = (float *)seg__row(c->dst, y) + x0;
-        if (y == 0) {
-            for (int i = 0; i < n; i++) {
-                float d = SEG_MIN(fh, o[i]);
-                o[i] = d; /* temporarily the distance itself */
-            }
-        } else {
-            const float *a = (const float *)seg__row(c->dst, y - 1) + x0;
-            /* row y - 1 still holds distances: rows are squared one row late (below) */
-            for (int i = 0; i < n; i++)
-                o[i] = SEG_MIN(a[i] + 1.0f, o[i]);
-        }
-        if (y > 0) {
-            float *p = (float *)seg__row(c->dst, y - 1) + x0;
-            for (int i = 0; i < n; i++)
-                p[i] = p[i] < fh ? p[i] * p[i] : INF_F;
-        }
-    }
-    float *p = (float *)seg__row(c->dst, h - 1) + x0;
-    for (int i = 0; i < n; i++)
-        p[i] = p[i] < fh ? p[i] * p[i] : INF_F;
+    c->columns(c->src, c->dst, (int)x0, (int)x1);
 }
 
 /* cv2's DTRowInvoker envelope over candidates cand[0..nc) (increasing positions), then
@@ -175,7 +139,9 @@ int seg__distance_exact(const seg_image *src, seg_image *dst)
     c.row_grain = seg__grain(h, 4);
     int64_t pieces = (h + c.row_grain - 1) / c.row_grain;
     c.scratch_per_piece = (size_t)w * 4 + 2 * PAD + 8;
-    c.window = (seg__cpu_active() & SEG_CPU_AVX2) ? seg__edt_window_avx2 : seg__edt_window_plain;
+    const int avx2 = (seg__cpu_active() & SEG_CPU_AVX2) != 0;
+    c.window = avx2 ? seg__edt_window_avx2 : seg__edt_window_plain;
+    c.columns = avx2 ? seg__edt_columns_avx2 : seg__edt_columns_plain;
     size_t total;
     if (!seg__mul(c.scratch_per_piece, (size_t)pieces, &total) ||
         !seg__add(total, (size_t)w * 2, &total) || !seg__mul(total, sizeof(float), &total))

@@ -1,4 +1,4 @@
-/* AVX2 version of the exact distance transform's windowed row kernel (the plain one,
+/* AVX2 kernels of the exact distance transform. The windowed row kernel (the plain one,
  * the test oracle, is distance_exact_window.h): eight pixels per vector, two window
  * steps per loop trip, and the stopping test done with one compare + movemask instead of
  * a horizontal maximum, so the loop-carried chain is just the running minimum. Same
@@ -6,6 +6,10 @@
 #include "internal.h"
 
 #include <immintrin.h>
+
+/* the column pass, auto-vectorised for AVX2 from the plain source */
+#define EDT_COLUMNS_FN seg__edt_columns_avx2
+#include "imgproc/distance_exact_columns.h"
 
 int seg__edt_window_avx2(const float *f, float *d, int w, int limit);
 

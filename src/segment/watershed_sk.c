@@ -113,6 +113,7 @@ DEFINE_HEAP(item_compact, LESS_COMPACT)
 typedef struct flood {
     int w2, h2;      /* padded size */
     ws_px *px;       /* padded pixels */
+    uint8_t *avail;  /* plain fast variant: 1 = inside the mask and unlabelled */
     double *value;   /* padded float64 values (compact variant) */
     ptrdiff_t nb[8]; /* neighbour offsets in skimage's order */
     int nnb;
@@ -312,7 +313,9 @@ static int cmp_key(const void *pa, const void *pb)
 }
 
 /* What skimage does with one popped item (labels at push time, or at pop time with
- * watershed lines); PUSH(j, label) queues neighbour j with the current age. */
+ * watershed lines); PUSH(j, label) queues neighbour j with the current age. Without
+ * watershed lines, "inside the mask and unlabelled" is also kept as one byte per pixel
+ * (avail), so the neighbour tests read a 1-byte array instead of the 12-byte records. */
 #define VISIT(idx, is_marker, item_label, PUSH)                                        \
     do {                                                                               \
         if (wsl) {                                                                     \
@@ -325,11 +328,13 @@ static int cmp_key(const void *pa, const void *pb)
         int32_t lab_ = px[idx].out;                                                    \
         for (int k_ = 0; k_ < nnb; k_++) {                                             \
             size_t j_ = idx + (size_t)nb[k_];                                          \
-            if (!inside(&px[j_]) || px[j_].out)                                        \
+            if (wsl ? (!inside(&px[j_]) || px[j_].out) : !avail[j_])                   \
                 continue;                                                              \
             age++;                                                                     \
-            if (!wsl)                                                                  \
+            if (!wsl) {                                                                \
                 px[j_].out = lab_;                                                     \
+                avail[j_] = 0;                                                         \
+            }                                                                          \
             PUSH(j_, lab_);                                                            \
         }                                                                              \
     } while (0)
@@ -342,6 +347,7 @@ static int flood_fast(flood *f)
     const size_t total = (size_t)f->w2 * (size_t)f->h2;
     ws_px *px = f->px;
     const ptrdiff_t *nb = f->nb;
+    uint8_t *avail = f->avail;
     for (size_t i = 0; i < total; i++) {
         if (px[i].out) {
             item_fast e = {(uint64_t)px[i].key << 32, (uint32_t)i, px[i].out};
@@ -476,10 +482,12 @@ static double value_at(const void *row, seg_type t, int x)
 typedef struct setup_ctx {
     const seg_image *image, *markers, *mask;
     flood *f;
+    const ws_ranks *ranks; /* s32/f32 value table, NULL when keys are set elsewhere */
 } setup_ctx;
 
 /* Rows of the padded records: label = marker inside the mask (skimage multiplies the
- * markers by the mask), key 0 inside / WS_OUTSIDE outside (ranks come later). */
+ * markers by the mask); key = the value's rank inside (u8/u16: the value; s32/f32: from
+ * the table, or 0 when ranks come later by sorting), WS_OUTSIDE outside. */
 static void setup_rows(void *vctx, int64_t y0, int64_t y1)
 {
     const setup_ctx *c = vctx;
@@ -492,17 +500,40 @@ static void setup_rows(void *vctx, int64_t y0, int64_t y1)
         ws_px *p = f->px + (size_t)(y + 1) * (size_t)f->w2;
         p[0] = p[w + 1] = outside;
         p++;
+        const void *row = seg__row(c->image, (int)y);
+        const seg_type t = c->image->type;
+        uint32_t last = 0, last_rank = 0;
+        int have = 0;
         for (int x = 0; x < w; x++) {
             int in = kr ? kr[x] != 0 : 1;
+            uint32_t key = 0;
+            if (t == SEG_U8) {
+                key = ((const uint8_t *)row)[x];
+            } else if (t == SEG_U16) {
+                key = ((const uint16_t *)row)[x];
+            } else if (c->ranks) {
+                uint32_t code = seg__ws_code(row, t, x);
+                if (!have || code != last) {
+                    last = code;
+                    last_rank = c->ranks->rank[seg__ws_slot(c->ranks, code)];
+                    have = 1;
+                }
+                key = last_rank;
+            }
             p[x].out = in ? mr[x] : 0;
-            p[x].key = in ? 0 : WS_OUTSIDE;
+            p[x].key = in ? key : WS_OUTSIDE;
             p[x].next = -1;
         }
+        if (f->avail) {
+            uint8_t *a = f->avail + (size_t)(y + 1) * (size_t)f->w2;
+            a[0] = a[w + 1] = 0;
+            for (int x = 0; x < w; x++)
+                a[x + 1] = p[x].key != WS_OUTSIDE && p[x].out == 0;
+        }
         if (f->value) {
-            const void *row = seg__row(c->image, (int)y);
             double *v = f->value + (size_t)(y + 1) * (size_t)f->w2 + 1;
             for (int x = 0; x < w; x++)
-                v[x] = value_at(row, c->image->type, x);
+                v[x] = value_at(row, t, x);
         }
     }
 }
@@ -572,7 +603,9 @@ int seg_watershed_skimage(const seg_image *image, const seg_image *markers, cons
     f.px = seg__malloc(total * sizeof(ws_px));
     if (compact)
         f.value = seg__calloc(total, sizeof(double));
-    if (!f.px || (compact && !f.value)) {
+    else if (!f.wsl)
+        f.avail = seg__calloc(total, 1); /* border rows stay 0 */
+    if (!f.px || (compact && !f.value) || (!compact && !f.wsl && !f.avail)) {
         rc = seg__fail(SEG_ENOMEM, "%s: cannot allocate work arrays for %dx%d", who, w, h);
         goto done;
     }
@@ -585,10 +618,23 @@ int seg_watershed_skimage(const seg_image *image, const seg_image *markers, cons
     const ws_px outside = {0, WS_OUTSIDE, -1};
     for (size_t i = 0; i < (size_t)f.w2; i++)
         f.px[i] = f.px[total - 1 - i] = outside;
-    setup_ctx sc = {image, markers, mask, &f};
+    ws_ranks ranks = {0};
+    int by_sort = 0;
+    f.nkeys = image->type == SEG_U8 ? 256u : 65536u;
+    if (!compact && (image->type == SEG_S32 || image->type == SEG_F32)) {
+        rc = seg__ws_ranks_build(image, &ranks);
+        if (rc) {
+            seg__ws_ranks_free(&ranks);
+            goto done;
+        }
+        by_sort = ranks.too_many;
+        f.nkeys = ranks.count;
+    }
+    setup_ctx sc = {image, markers, mask, &f, ranks.code && !by_sort ? &ranks : NULL};
     seg__parallel_for(h, seg__grain(h, 16), setup_rows, &sc);
-    if (!compact) {
-        rc = seg__ws_rank_values(image, f.px, f.w2, &f.nkeys);
+    seg__ws_ranks_free(&ranks);
+    if (by_sort) {
+        rc = seg__ws_rank_by_sort(image, f.px, f.w2, &f.nkeys);
         if (rc)
             goto done;
     }
@@ -602,6 +648,7 @@ int seg_watershed_skimage(const seg_image *image, const seg_image *markers, cons
     seg__parallel_for(h, seg__grain(h, 16), copy_rows, &cc);
 done:
     seg__free(f.px);
+    seg__free(f.avail);
     seg__free(f.value);
     return rc;
 }
