@@ -7,9 +7,53 @@
 
 #include <immintrin.h>
 
-/* the column pass, auto-vectorised for AVX2 from the plain source */
-#define EDT_COLUMNS_FN seg__edt_columns_avx2
-#include "imgproc/distance_exact_columns.h"
+void seg__edt_columns_avx2(const seg_image *src, seg_image *dst, int x0, int x1);
+
+/* The column pass of distance_exact_columns.h, eight columns per vector (the compiler
+ * keeps the plain source's selects as branches). Same integer-valued floats. */
+void seg__edt_columns_avx2(const seg_image *src, seg_image *dst, int x0, int x1)
+{
+    const int h = src->height, n = x1 - x0, nv = n & ~7;
+    const float fh = (float)h;
+    const __m256 one = _mm256_set1_ps(1.0f), vh = _mm256_set1_ps(fh),
+                 inf = _mm256_set1_ps(1e15f);
+    for (int y = h - 1; y >= 0; y--) {
+        const uint8_t *s = (const uint8_t *)seg__row(src, y) + x0;
+        float *o = (float *)seg__row(dst, y) + x0;
+        const float *b = y == h - 1 ? NULL : (const float *)seg__row(dst, y + 1) + x0;
+        int i = 0;
+        for (; i < nv; i += 8) {
+            __m256i sv = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(s + i)));
+            __m256 zero = _mm256_castsi256_ps(_mm256_cmpeq_epi32(sv, _mm256_setzero_si256()));
+            __m256 v = b ? _mm256_add_ps(_mm256_loadu_ps(b + i), one) : vh;
+            _mm256_storeu_ps(o + i, _mm256_andnot_ps(zero, v));
+        }
+        for (; i < n; i++)
+            o[i] = s[i] ? (b ? b[i] + 1.0f : fh) : 0.0f;
+    }
+    float *o = (float *)seg__row(dst, 0) + x0;
+    for (int i = 0; i < n; i++)
+        o[i] = o[i] < fh ? o[i] : fh;
+    for (int y = 1; y < h; y++) {
+        float *p = (float *)seg__row(dst, y - 1) + x0;
+        o = (float *)seg__row(dst, y) + x0;
+        int i = 0;
+        for (; i < nv; i += 8) {
+            __m256 a = _mm256_loadu_ps(p + i);
+            _mm256_storeu_ps(o + i, _mm256_min_ps(_mm256_add_ps(a, one), _mm256_loadu_ps(o + i)));
+            _mm256_storeu_ps(p + i, _mm256_blendv_ps(inf, _mm256_mul_ps(a, a),
+                                                     _mm256_cmp_ps(a, vh, _CMP_LT_OQ)));
+        }
+        for (; i < n; i++) {
+            float a = p[i], u = a + 1.0f;
+            o[i] = u < o[i] ? u : o[i];
+            p[i] = a < fh ? a * a : 1e15f;
+        }
+    }
+    o = (float *)seg__row(dst, h - 1) + x0;
+    for (int i = 0; i < n; i++)
+        o[i] = o[i] < fh ? o[i] * o[i] : 1e15f;
+}
 
 int seg__edt_window_avx2(const float *f, float *d, int w, int limit);
 
