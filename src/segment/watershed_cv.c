@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { IN_QUEUE = -2, WSHED = -1, NQ = 256, PREFETCH_AHEAD = 4 };
+enum { IN_QUEUE = -2, WSHED = -1, NQ = 256, PREFETCH_AHEAD = 8 };
 
 typedef struct ws_node {
     int32_t mofs, iofs;
