@@ -17,6 +17,12 @@
 
 #define DIST_MAX (INT32_MAX >> 2)
 
+#define CHAMFER_ROWS_FN seg__chamfer_rows_plain
+#include "imgproc/distance_chamfer_rows.h"
+void seg__chamfer_rows_avx2(const int32_t *restrict n1, const int32_t *restrict n2,
+                            int32_t *restrict r, int w, int five, int32_t hv, int32_t diag,
+                            int32_t lng, int keep);
+
 typedef struct weights {
     int32_t hv, diag, lng;
 } weights;
@@ -86,23 +92,16 @@ int seg__distance_chamfer(const seg_image *src, seg_image *dst, int dist_type, i
     int rc = work_alloc(&t, w, h, five ? 2 : 1, "distance_transform");
     if (rc)
         return rc;
+    void (*rows)(const int32_t *restrict, const int32_t *restrict, int32_t *restrict, int, int,
+                 int32_t, int32_t, int32_t, int) =
+        (seg__cpu_active() & SEG_CPU_AVX2) ? seg__chamfer_rows_avx2 : seg__chamfer_rows_plain;
 
     for (int y = 0; y < h; y++) {
         const uint8_t *s = seg__row(src, y);
         int32_t *r = work_row(&t, y);
         const int32_t *u1 = work_row(&t, y - 1), *u2 = work_row(&t, y - 2 + !five);
         /* minimum over the mask's part in the rows above (independent across x) */
-        if (five) {
-            for (int x = 0; x < w; x++) {
-                int32_t a = min32(u2[x - 1] + k.lng, u2[x + 1] + k.lng);
-                a = min32(a, min32(u1[x - 2] + k.lng, u1[x + 2] + k.lng));
-                a = min32(a, min32(u1[x - 1] + k.diag, u1[x + 1] + k.diag));
-                r[x] = min32(a, u1[x] + k.hv);
-            }
-        } else {
-            for (int x = 0; x < w; x++)
-                r[x] = min32(min32(u1[x - 1] + k.diag, u1[x + 1] + k.diag), u1[x] + k.hv);
-        }
+        rows(u1, u2, r, w, five, k.hv, k.diag, k.lng, 0);
         int32_t prev = DIST_MAX;
         for (int x = 0; x < w; x++) {
             int32_t v = min32(min32(r[x], prev + k.hv), DIST_MAX);
@@ -117,18 +116,7 @@ int seg__distance_chamfer(const seg_image *src, seg_image *dst, int dist_type, i
         int32_t *r = work_row(&t, y);
         const int32_t *d1 = work_row(&t, y + 1), *d2 = work_row(&t, y + 2 - !five);
         float *out = seg__row(dst, y);
-        if (five) {
-            for (int x = 0; x < w; x++) {
-                int32_t a = min32(d2[x - 1] + k.lng, d2[x + 1] + k.lng);
-                a = min32(a, min32(d1[x - 2] + k.lng, d1[x + 2] + k.lng));
-                a = min32(a, min32(d1[x - 1] + k.diag, d1[x + 1] + k.diag));
-                r[x] = min32(r[x], min32(a, d1[x] + k.hv));
-            }
-        } else {
-            for (int x = 0; x < w; x++)
-                r[x] = min32(r[x], min32(min32(d1[x - 1] + k.diag, d1[x + 1] + k.diag),
-                                         d1[x] + k.hv));
-        }
+        rows(d1, d2, r, w, five, k.hv, k.diag, k.lng, 1);
         int32_t next = DIST_MAX;
         for (int x = w - 1; x >= 0; x--) {
             int32_t v = min32(r[x], next + k.hv);

@@ -108,19 +108,20 @@ def test_labels_match_cv2(lt):
                 assert np.array_equal(sd, rd) and np.array_equal(sl, rl), (a.shape, dt, ms)
 
 
-def test_precise_plain_and_simd_agree_and_threads_do_not_matter():
+def test_plain_and_simd_agree_and_threads_do_not_matter():
     inputs = [blobs(300, 517, 9, 6), blobs(200, 333, 4, 30, 0.45), real_masks()[0]]
     one = np.ones((150, 400), np.uint8)
     one[75, 200] = 0  # far pixels take the envelope path
     inputs.append(one)
     try:
         for a in inputs:
-            ref = cv2.distanceTransform(a, cv2.DIST_L2, 0)
-            for opt in (False, True):
-                segkit.set_use_optimized(opt)
-                for th in (1, 2, 3):
-                    segkit.set_num_threads(th)
-                    assert np.array_equal(segkit.distance_transform(a, 2, 0), ref)
+            for dt, ms in [(2, 0), (2, 5), (2, 3), (1, 3)]:
+                ref = cv2.distanceTransform(a, dt, ms)
+                for opt in (False, True):
+                    segkit.set_use_optimized(opt)
+                    for th in (1, 2, 3):
+                        segkit.set_num_threads(th)
+                        assert np.array_equal(segkit.distance_transform(a, dt, ms), ref)
     finally:
         segkit.set_use_optimized(True)
         segkit.set_num_threads(0)
