@@ -9,6 +9,12 @@
 
 int seg__edt_window_plain(const float *f, float *d, int w, int limit);
 int seg__edt_window_avx2(const float *f, float *d, int w, int limit);
+void seg__edt_columns_plain(const seg_image *src, seg_image *dst, int x0, int x1);
+void seg__edt_columns_avx2(const seg_image *src, seg_image *dst, int x0, int x1);
+void seg__chamfer_rows_plain(const int32_t *n1, const int32_t *n2, int32_t *r, int w, int five,
+                             int32_t hv, int32_t diag, int32_t lng, int keep);
+void seg__chamfer_rows_avx2(const int32_t *n1, const int32_t *n2, int32_t *r, int w, int five,
+                            int32_t hv, int32_t diag, int32_t lng, int keep);
 
 static uint32_t rng_state = 12345;
 static uint32_t rnd(void)
@@ -41,6 +47,48 @@ static void test_window_kernels_agree(void)
         CHECK_EQ_INT(rp, ra);
         if (rp == 0 && ra == 0)
             CHECK(memcmp(dp, da, (size_t)w * sizeof(float)) == 0);
+    }
+}
+
+static void test_column_and_chamfer_kernels_agree(void)
+{
+    if (!(seg_cpu_features() & SEG_CPU_AVX2))
+        return;
+    for (int trial = 0; trial < 40; trial++) {
+        int w = 1 + (int)(rnd() % 70), h = 1 + (int)(rnd() % 50);
+        seg_image src, a, b;
+        CHECK_EQ_INT(seg_image_alloc(&src, w, h, 1, SEG_U8), SEG_OK);
+        CHECK_EQ_INT(seg_image_alloc(&a, w, h, 1, SEG_F32), SEG_OK);
+        CHECK_EQ_INT(seg_image_alloc(&b, w, h, 1, SEG_F32), SEG_OK);
+        unsigned every = 2 + rnd() % 30;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                ((uint8_t *)seg__row(&src, y))[x] = (uint8_t)(rnd() % every != 0);
+        int x0 = (int)(rnd() % (unsigned)w), x1 = x0 + 1 + (int)(rnd() % (unsigned)(w - x0));
+        seg__edt_columns_plain(&src, &a, x0, x1);
+        seg__edt_columns_avx2(&src, &b, x0, x1);
+        int same = 1;
+        for (int y = 0; y < h; y++)
+            same &= memcmp((float *)seg__row(&a, y) + x0, (float *)seg__row(&b, y) + x0,
+                           (size_t)(x1 - x0) * sizeof(float)) == 0;
+        CHECK(same);
+        seg_image_free(&src);
+        seg_image_free(&a);
+        seg_image_free(&b);
+    }
+    enum { W = 157 };
+    int32_t n1[W + 4], n2[W + 4], ra[W], rb[W];
+    for (int trial = 0; trial < 200; trial++) {
+        for (int i = 0; i < W + 4; i++) {
+            n1[i] = (int32_t)(rnd() % 5000000);
+            n2[i] = (int32_t)(rnd() % 5000000);
+        }
+        for (int i = 0; i < W; i++)
+            ra[i] = rb[i] = (int32_t)(rnd() % 5000000);
+        int w = 1 + (int)(rnd() % W), five = (int)(rnd() % 2), keep = (int)(rnd() % 2);
+        seg__chamfer_rows_plain(n1 + 2, n2 + 2, ra, w, five, 65536, 91750, 143977, keep);
+        seg__chamfer_rows_avx2(n1 + 2, n2 + 2, rb, w, five, 65536, 91750, 143977, keep);
+        CHECK(memcmp(ra, rb, sizeof ra) == 0);
     }
 }
 
@@ -103,6 +151,7 @@ static void test_errors(void)
 int main(void)
 {
     test_window_kernels_agree();
+    test_column_and_chamfer_kernels_agree();
     test_dispatch_same_image();
     test_errors();
     return check_report();
