@@ -13,6 +13,7 @@
 #include "segkit/coco.h"
 #include "segkit/components.h"
 #include "segkit/contour.h"
+#include "segkit/distance.h"
 #include "segkit/draw.h"
 #include "segkit/eval.h"
 #include "segkit/model.h"
@@ -20,5 +21,6 @@
 #include "segkit/rle.h"
 #include "segkit/semantic.h"
 #include "segkit/threshold.h"
+#include "segkit/watershed.h"
 
 #endif
