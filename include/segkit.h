@@ -7,6 +7,7 @@
 #include "segkit/common.h"
 #include "segkit/image.h"
 #include "segkit/runtime.h"
+#include "segkit/kmeans.h"
 
 
 
