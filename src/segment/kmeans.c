@@ -70,12 +70,9 @@ static inline const float *row(const km *c, int64_t i)
     return c->data + (size_t)i * c->step;
 }
 
-/* Sum of floats v[b..e) in 8 double lanes, lanes reduced in order. */
-static double lane_sum(const float *v, int64_t b, int64_t e)
+/* Sum 8 double lanes in order (the SIMD kernels fill lanes the same way). */
+static double lanes_total(const double *s)
 {
-    double s[SEG_KM_LANES] = {0};
-    for (int64_t i = b; i < e; i++)
-        s[(i - b) & (SEG_KM_LANES - 1)] += v[i];
     double t = 0;
     for (int l = 0; l < SEG_KM_LANES; l++)
         t += s[l];
@@ -120,11 +117,18 @@ static void pp_piece(void *vctx, int64_t b, int64_t e)
 {
     km *c = vctx;
     const float *cen = row(c, c->ci);
-    for (int64_t i = b; i < e; i++) {
+    double s[SEG_KM_LANES] = {0};
+    int64_t i = b;
+    if (c->soa[0])
+        i = seg__kmeans_pp3_avx2(c->soa[0], c->soa[1], c->soa[2], b, e, cen, c->dist,
+                                 c->tdist, s);
+    for (; i < e; i++) {
         float v = dist2(row(c, i), cen, c->d);
-        c->tdist[i] = c->dist && c->dist[i] < v ? c->dist[i] : v;
+        v = c->dist && c->dist[i] < v ? c->dist[i] : v;
+        c->tdist[i] = v;
+        s[(i - b) & (SEG_KM_LANES - 1)] += v;
     }
-    c->psum[b / c->grain] = lane_sum(c->tdist, b, e);
+    c->psum[b / c->grain] = lanes_total(s);
 }
 
 static double pp_pass(km *c, int64_t ci)
@@ -284,13 +288,14 @@ static void compact_piece(void *vctx, int64_t b, int64_t e)
 {
     km *c = vctx;
     double s[SEG_KM_LANES] = {0};
-    for (int64_t i = b; i < e; i++)
+    int64_t i = b;
+    if (c->soa[0] && c->k <= 8)
+        i = seg__kmeans_compact3_avx2(c->soa[0], c->soa[1], c->soa[2], c->labels, b, e,
+                                      c->centers, c->k, s);
+    for (; i < e; i++)
         s[(i - b) & (SEG_KM_LANES - 1)] +=
             dist2(row(c, i), c->centers + (size_t)c->labels[i] * c->d, c->d);
-    double t = 0;
-    for (int l = 0; l < SEG_KM_LANES; l++)
-        t += s[l];
-    c->psum[b / c->grain] = t;
+    c->psum[b / c->grain] = lanes_total(s);
 }
 
 static int run_pass(km *c, seg_range_fn fn)

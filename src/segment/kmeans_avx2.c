@@ -82,3 +82,65 @@ int64_t seg__kmeans_assign3_avx2(const float *x, const float *y, const float *z,
     }
     return i;
 }
+
+/* Add 8 floats to two double accumulators holding lanes 0-3 and 4-7. */
+static inline void add_lanes(__m256d *lo, __m256d *hi, __m256 v)
+{
+    *lo = _mm256_add_pd(*lo, _mm256_cvtps_pd(_mm256_castps256_ps128(v)));
+    *hi = _mm256_add_pd(*hi, _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)));
+}
+
+static inline __m256 dist3(__m256 px, __m256 py, __m256 pz, __m256 cx, __m256 cy, __m256 cz)
+{
+    __m256 t = _mm256_sub_ps(px, cx);
+    __m256 d = _mm256_mul_ps(t, t);
+    t = _mm256_sub_ps(py, cy);
+    d = _mm256_add_ps(d, _mm256_mul_ps(t, t));
+    t = _mm256_sub_ps(pz, cz);
+    return _mm256_add_ps(d, _mm256_mul_ps(t, t));
+}
+
+int64_t seg__kmeans_pp3_avx2(const float *x, const float *y, const float *z, int64_t b,
+                             int64_t e, const float *center, const float *dist, float *tdist,
+                             double *lanes)
+{
+    __m256 cx = _mm256_set1_ps(center[0]), cy = _mm256_set1_ps(center[1]),
+           cz = _mm256_set1_ps(center[2]);
+    __m256d lo = _mm256_setzero_pd(), hi = _mm256_setzero_pd();
+    int64_t i = b;
+    for (; i + 8 <= e; i += 8) {
+        __m256 v = dist3(_mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i), _mm256_loadu_ps(z + i),
+                         cx, cy, cz);
+        if (dist)
+            v = _mm256_min_ps(_mm256_loadu_ps(dist + i), v); /* dist < v ? dist : v */
+        _mm256_storeu_ps(tdist + i, v);
+        add_lanes(&lo, &hi, v);
+    }
+    _mm256_storeu_pd(lanes, lo);
+    _mm256_storeu_pd(lanes + 4, hi);
+    return i;
+}
+
+int64_t seg__kmeans_compact3_avx2(const float *x, const float *y, const float *z,
+                                  const int32_t *labels, int64_t b, int64_t e,
+                                  const float *centers, int k, double *lanes)
+{
+    float tab[3][8] = {{0}};
+    for (int q = 0; q < k; q++)
+        for (int j = 0; j < 3; j++)
+            tab[j][q] = centers[q * 3 + j];
+    __m256 tx = _mm256_loadu_ps(tab[0]), ty = _mm256_loadu_ps(tab[1]),
+           tz = _mm256_loadu_ps(tab[2]);
+    __m256d lo = _mm256_setzero_pd(), hi = _mm256_setzero_pd();
+    int64_t i = b;
+    for (; i + 8 <= e; i += 8) {
+        __m256i lab = _mm256_loadu_si256((const __m256i *)(labels + i));
+        __m256 v = dist3(_mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i), _mm256_loadu_ps(z + i),
+                         _mm256_permutevar8x32_ps(tx, lab), _mm256_permutevar8x32_ps(ty, lab),
+                         _mm256_permutevar8x32_ps(tz, lab));
+        add_lanes(&lo, &hi, v);
+    }
+    _mm256_storeu_pd(lanes, lo);
+    _mm256_storeu_pd(lanes + 4, hi);
+    return i;
+}

@@ -32,4 +32,15 @@ int64_t seg__kmeans_assign3_avx2(const float *x, const float *y, const float *z,
                                  int64_t e, const float *centers, int k, int32_t *labels,
                                  float *facc, double *dacc, int64_t *cnt);
 
+/* d = 3: k-means++ distances of points [b, e) to `center`, tdist = min(dist, that)
+ * (dist may be NULL), summed into 8 double lanes (lanes[l] gets points with
+ * (i - b) % 8 == l); whole groups of 8 only, returns where it stopped. */
+int64_t seg__kmeans_pp3_avx2(const float *x, const float *y, const float *z, int64_t b,
+                             int64_t e, const float *center, const float *dist, float *tdist,
+                             double *lanes);
+/* d = 3, k <= 8: distances to the labelled centres summed into 8 double lanes as above. */
+int64_t seg__kmeans_compact3_avx2(const float *x, const float *y, const float *z,
+                                  const int32_t *labels, int64_t b, int64_t e,
+                                  const float *centers, int k, double *lanes);
+
 #endif
