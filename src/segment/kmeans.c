@@ -460,6 +460,15 @@ int seg_kmeans(const float *data, int n, int dims, size_t row_stride, int k,
                int32_t *labels, float *centers, double *compactness)
 {
     seg__clear_error();
+    uint64_t state = seed ? seed : 0xffffffffu;
+    return seg__kmeans_rng(data, n, dims, row_stride, k, criteria, attempts, flags, &state,
+                           labels, centers, compactness);
+}
+
+int seg__kmeans_rng(const float *data, int n, int dims, size_t row_stride, int k,
+                    const seg_term_criteria *criteria, int attempts, int flags,
+                    uint64_t *rng_state, int32_t *labels, float *centers, double *compactness)
+{
     if (compactness)
         *compactness = 0;
     int st = check_args(data, n, dims, row_stride, k, flags, labels, centers);
@@ -522,7 +531,7 @@ int seg_kmeans(const float *data, int n, int dims, size_t row_stride, int k,
         }
     }
 
-    km_rng rng = {seed ? seed : 0xffffffffu};
+    km_rng rng = {*rng_state};
     size_t kd = (size_t)k * dims;
     double best = DBL_MAX;
     for (int a = 0; a < attempts; a++) {
@@ -565,6 +574,7 @@ int seg_kmeans(const float *data, int n, int dims, size_t row_stride, int k,
     }
     if (compactness)
         *compactness = best;
+    *rng_state = rng.state;
 done:
     free_buffers(&b);
     return st;

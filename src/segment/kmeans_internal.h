@@ -2,7 +2,14 @@
 #ifndef SEG_KMEANS_INTERNAL_H
 #define SEG_KMEANS_INTERNAL_H
 
+#include <segkit/kmeans.h>
 #include <stdint.h>
+
+/* seg_kmeans with the generator's state passed in and updated (cv::RNG state, never 0),
+ * so a caller can draw several clusterings from one stream as cv2 does with theRNG(). */
+int seg__kmeans_rng(const float *data, int n, int dims, size_t row_stride, int k,
+                    const seg_term_criteria *criteria, int attempts, int flags,
+                    uint64_t *rng_state, int32_t *labels, float *centers, double *compactness);
 
 /* Centre sums are accumulated per piece in 8 float lanes (lane = (i - piece begin) % 8)
  * and flushed into doubles every SEG_KM_FLUSH points of the piece, lanes in order; the
