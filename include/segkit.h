@@ -8,6 +8,7 @@
 #include "segkit/image.h"
 #include "segkit/runtime.h"
 #include "segkit/kmeans.h"
+#include "segkit/grabcut.h"
 
 
 

@@ -80,11 +80,18 @@ void seg__gridflow_add_tweights(seg__gridflow *g, int x, int y, float source, fl
     g->tr[v] = source - sink;
 }
 
+/* One solve over the nodes [lo, hi) (a band of whole padded rows, or the whole grid).
+ * Arcs leaving the band must have zero residual capacity in both directions while it
+ * runs, so bands share the node arrays without touching each other's nodes. */
 typedef struct gf_run {
     seg__gridflow *g;
     int64_t off[8];
+    int64_t lo, hi;
     int64_t first, last; /* active FIFO (0 = empty; node 0 is dead padding) */
+    int32_t *ring;       /* orphan deque: hi - lo slots (a node is queued at most once) */
+    int64_t head, count;
     int32_t time;
+    double flow;
 } gf_run;
 
 static void set_active(gf_run *r, int64_t v)
@@ -117,10 +124,23 @@ static int64_t next_active(gf_run *r)
     }
 }
 
-static inline void set_orphan(seg__gridflow *g, int64_t v)
+/* Like Kolmogorov's code: augmentation queues orphans at the front, the children of a
+ * freed node at the back; processing takes from the front. */
+static inline void set_orphan_front(gf_run *r, int64_t v)
 {
-    g->parent[v] = GF_ORPHAN;
-    g->orphans[g->norphans++] = (int32_t)v;
+    int64_t size = r->hi - r->lo;
+    r->g->parent[v] = GF_ORPHAN;
+    r->head = r->head == 0 ? size - 1 : r->head - 1;
+    r->ring[r->head] = (int32_t)v;
+    r->count++;
+}
+
+static inline void set_orphan_rear(gf_run *r, int64_t v)
+{
+    int64_t size = r->hi - r->lo, t = r->head + r->count;
+    r->g->parent[v] = GF_ORPHAN;
+    r->ring[t >= size ? t - size : t] = (int32_t)v;
+    r->count++;
 }
 
 /* Augment along source root -> ... -> s -(a)-> t -> ... -> sink root. */
@@ -160,11 +180,11 @@ static void augment(gf_run *r, int64_t s, int a)
         int64_t u = v + off[p];
         cap[v * 8 + p] += b;
         if ((cap[u * 8 + (p ^ 1)] -= b) == 0)
-            set_orphan(g, v);
+            set_orphan_front(r, v);
         v = u;
     }
     if ((g->tr[v] -= b) == 0)
-        set_orphan(g, v);
+        set_orphan_front(r, v);
     for (v = t;;) {
         int p = g->parent[v];
         if (p == GF_TERMINAL)
@@ -172,15 +192,15 @@ static void augment(gf_run *r, int64_t s, int a)
         int64_t u = v + off[p];
         cap[u * 8 + (p ^ 1)] += b;
         if ((cap[v * 8 + p] -= b) == 0)
-            set_orphan(g, v);
+            set_orphan_front(r, v);
         v = u;
     }
     if ((g->tr[v] += b) == 0)
-        set_orphan(g, v);
-    g->flow += b;
+        set_orphan_front(r, v);
+    r->flow += b;
 }
 
-/* Re-attach orphan i of tree `sink` to the neighbour nearest its terminal, or free it. */
+/* Re-attach orphan i to the neighbour of its tree nearest the terminal, or free it. */
 static void process_orphan(gf_run *r, int64_t i)
 {
     seg__gridflow *g = r->g;
@@ -231,43 +251,62 @@ static void process_orphan(gf_run *r, int64_t i)
         g->dist[i] = d_min + 1;
         return;
     }
-    /* no parent: i becomes free; its children become orphans, neighbours that could
-     * grow into it become active */
+    /* No parent: i becomes free; its children become orphans, and neighbours that could
+     * grow into it become active. A neighbour joined to i by no residual arc either way
+     * can be neither (this also keeps bands off each other's nodes). */
     for (int a = 0; a < 8; a++) {
         int64_t j = i + off[a];
+        float c_in = is_sink ? cap[i * 8 + a] : cap[j * 8 + (a ^ 1)]; /* arc j can grow by */
+        float c_out = is_sink ? cap[j * 8 + (a ^ 1)] : cap[i * 8 + a]; /* arc to a child */
+        if (!(c_in > 0) && !(c_out > 0))
+            continue;
         int p = g->parent[j];
         if (g->sink[j] != is_sink || p == GF_NONE)
             continue;
-        float c = is_sink ? cap[i * 8 + a] : cap[j * 8 + (a ^ 1)];
-        if (c > 0)
+        if (c_in > 0)
             set_active(r, j);
         if (p == (a ^ 1))
-            set_orphan(g, j);
+            set_orphan_rear(r, j);
     }
     g->parent[i] = GF_NONE;
 }
 
-int seg__gridflow_maxflow(seg__gridflow *g)
+static void solve(gf_run *r)
 {
-    gf_run r = {.g = g};
-    for (int d = 0; d < 8; d++)
-        r.off[d] = (int64_t)seg__grid_dy[d] * g->pw + seg__grid_dx[d];
-    g->norphans = 0;
-    memset(g->next, 0, (size_t)g->nodes * sizeof(int32_t));
-    for (int64_t v = 0; v < g->nodes; v++) {
+    seg__gridflow *g = r->g;
+    const int64_t *off = r->off;
+    float *cap = g->cap;
+    /* Greedy start: push flow along every source -> v -> u -> sink path in node order;
+     * cheap, and it removes many of the short augmentations BK would find one by one. */
+    for (int64_t v = r->lo; v < r->hi; v++) {
+        if (!(g->tr[v] > 0))
+            continue;
+        for (int d = 0; d < 8 && g->tr[v] > 0; d++) {
+            int64_t u = v + off[d];
+            float c = cap[v * 8 + d];
+            if (!(c > 0) || !(g->tr[u] < 0))
+                continue;
+            float f = SEG_MIN(SEG_MIN(g->tr[v], -g->tr[u]), c);
+            cap[v * 8 + d] = c - f;
+            cap[u * 8 + (d ^ 1)] += f;
+            g->tr[v] -= f;
+            g->tr[u] += f;
+            r->flow += f;
+        }
+    }
+    for (int64_t v = r->lo; v < r->hi; v++) {
+        g->next[v] = 0;
         g->ts[v] = 0;
         g->dist[v] = 1;
         if (g->tr[v] != 0) {
             g->sink[v] = g->tr[v] < 0;
             g->parent[v] = GF_TERMINAL;
-            set_active(&r, v);
+            set_active(r, v);
         } else {
             g->sink[v] = 0;
             g->parent[v] = GF_NONE;
         }
     }
-    const int64_t *off = r.off;
-    float *cap = g->cap;
     int64_t cur = 0;
     for (;;) {
         if (cur) {
@@ -275,7 +314,7 @@ int seg__gridflow_maxflow(seg__gridflow *g)
             if (g->parent[cur] == GF_NONE)
                 cur = 0;
         }
-        if (!cur && !(cur = next_active(&r)))
+        if (!cur && !(cur = next_active(r)))
             break;
         int64_t i = cur, s = -1;
         int sa = 0;
@@ -289,7 +328,7 @@ int seg__gridflow_maxflow(seg__gridflow *g)
                     g->parent[j] = (int8_t)(a ^ 1);
                     g->ts[j] = g->ts[i];
                     g->dist[j] = g->dist[i] + 1;
-                    set_active(&r, j);
+                    set_active(r, j);
                 } else if (g->sink[j]) {
                     s = i;
                     sa = a;
@@ -310,7 +349,7 @@ int seg__gridflow_maxflow(seg__gridflow *g)
                     g->parent[j] = (int8_t)(a ^ 1);
                     g->ts[j] = g->ts[i];
                     g->dist[j] = g->dist[i] + 1;
-                    set_active(&r, j);
+                    set_active(r, j);
                 } else if (!g->sink[j]) {
                     s = j;
                     sa = a ^ 1;
@@ -322,17 +361,124 @@ int seg__gridflow_maxflow(seg__gridflow *g)
                 }
             }
         }
-        r.time++;
+        r->time++;
         if (s < 0) {
             cur = 0;
             continue;
         }
         g->next[i] = (int32_t)i; /* keep i current: not re-queued while we augment */
-        augment(&r, s, sa);
-        while (g->norphans) {
-            int64_t v = g->orphans[--g->norphans];
-            process_orphan(&r, v);
+        augment(r, s, sa);
+        while (r->count) {
+            int64_t v = r->ring[r->head];
+            r->head = r->head + 1 == r->hi - r->lo ? 0 : r->head + 1;
+            r->count--;
+            process_orphan(r, v);
         }
     }
+}
+
+static void init_run(gf_run *r, seg__gridflow *g, int64_t lo, int64_t hi)
+{
+    memset(r, 0, sizeof(*r));
+    r->g = g;
+    for (int d = 0; d < 8; d++)
+        r->off[d] = (int64_t)seg__grid_dy[d] * g->pw + seg__grid_dx[d];
+    r->lo = lo;
+    r->hi = hi;
+    r->ring = g->orphans + lo;
+}
+
+/* Bands: a power of two fixed by the grid height (never by the thread count). */
+static int band_count(const seg__gridflow *g)
+{
+    int n = 1;
+    while (n < 16 && g->h / (2 * n) >= 48)
+        n *= 2;
+    return n;
+}
+
+static inline int band_y0(const seg__gridflow *g, int b, int n)
+{
+    return (int)((int64_t)g->h * b / n);
+}
+
+/* Save and zero (restore = 0), or restore, the arcs crossing the boundary above band k:
+ * from the last row of band k - 1 down (S, SE, SW) and back up (N, NW, NE). */
+static void cross_arcs(seg__gridflow *g, int k, int n, float *save, int restore)
+{
+    static const int down[3] = {2, 4, 6};
+    int y = band_y0(g, k, n);
+    float *q = save + (size_t)(k - 1) * g->w * 6;
+    for (int x = 0; x < g->w; x++) {
+        int64_t up = seg__gridflow_node(g, x, y - 1);
+        for (int i = 0; i < 3; i++) {
+            int d = down[i];
+            int64_t dn = up + (int64_t)seg__grid_dy[d] * g->pw + seg__grid_dx[d];
+            float *a = &g->cap[up * 8 + d], *b = &g->cap[dn * 8 + (d ^ 1)];
+            if (restore) {
+                *a = q[0];
+                *b = q[1];
+            } else {
+                q[0] = *a;
+                q[1] = *b;
+                *a = *b = 0;
+            }
+            q += 2;
+        }
+    }
+}
+
+typedef struct band_ctx {
+    seg__gridflow *g;
+    int n, size; /* bands, bands per group at this level */
+    float *save;
+    double *flow;
+} band_ctx;
+
+/* Solve group k of `size` bands: reconnect its two halves (size > 1), then run BK over
+ * the group from the flows its halves left. */
+static void group_piece(void *vctx, int64_t b, int64_t e)
+{
+    band_ctx *c = vctx;
+    for (int64_t k = b; k < e; k++) {
+        int first = (int)k * c->size, last = first + c->size;
+        if (c->size > 1)
+            cross_arcs(c->g, first + c->size / 2, c->n, c->save, 1);
+        int y0 = band_y0(c->g, first, c->n), y1 = band_y0(c->g, last, c->n);
+        gf_run r;
+        init_run(&r, c->g, (int64_t)(y0 + 1) * c->g->pw, (int64_t)(y1 + 1) * c->g->pw);
+        solve(&r);
+        c->flow[k] += r.flow;
+    }
+}
+
+int seg__gridflow_maxflow(seg__gridflow *g)
+{
+    /* Divide and merge: solve fixed horizontal bands on their own (arcs between bands held
+     * at zero), then pairs of bands, and so on up to the whole grid. A part's flow is a
+     * valid flow of the whole graph, so each merge only routes what crosses the new
+     * boundary; the final pass over the whole grid (padding rows included) makes the cut
+     * exact. Groups of one level run in parallel. */
+    int n = band_count(g);
+    if (n > 1) {
+        float *save = seg__malloc((size_t)(n - 1) * g->w * 6 * sizeof(float));
+        double flows[16] = {0};
+        if (!save)
+            return seg__fail(SEG_ENOMEM, "maxflow: out of memory");
+        for (int k = 1; k < n; k++)
+            cross_arcs(g, k, n, save, 0);
+        for (int size = 1; size < n; size *= 2) {
+            band_ctx c = {g, n, size, save, flows};
+            seg__parallel_for(n / size, 1, group_piece, &c);
+        }
+        cross_arcs(g, n / 2, n, save, 1);
+        seg__free(save);
+        for (int k = 0; k < n; k++)
+            g->flow += flows[k];
+    }
+    gf_run r;
+    init_run(&r, g, 0, g->nodes);
+    solve(&r);
+    g->flow += r.flow;
     return SEG_OK;
 }

@@ -30,8 +30,7 @@ typedef struct seg__gridflow {
     uint8_t *sink;  /* node in the sink tree */
     int32_t *next;  /* active list links (0: not in list; self-loop ends the list) */
     int32_t *ts, *dist;
-    int32_t *orphans;
-    int64_t norphans, orphan_cap;
+    int32_t *orphans; /* orphan queue storage, one slot per node */
 } seg__gridflow;
 
 /* Node index of interior pixel (x, y). */
