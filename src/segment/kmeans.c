@@ -500,9 +500,8 @@ int seg__kmeans_rng(const float *data, int n, int dims, size_t row_stride, int k
     c.labels = b.labels;
     c.centers = b.centers;
 
-    st = run_pass(&c, finite_piece);
-    if (st)
-        goto done;
+    memset(c.pfail, 0, (size_t)c.pieces * sizeof(int));
+    seg__parallel_for(c.n, c.grain, finite_piece, &c);
     for (int64_t p = 0; p < c.pieces; p++)
         if (c.pfail[p]) {
             st = seg__fail(SEG_EINVAL, "kmeans: data contains NaN or infinite values");
