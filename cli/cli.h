@@ -43,7 +43,19 @@ typedef struct seg_cli_command {
     const cli_opt *opts;   /* terminated by an entry with name NULL */
     int min_pos, max_pos;  /* positional argument counts */
     int (*run)(const cli_args *a);
+    /* Instead of run: a command with sub-commands gets its raw arguments (after its own
+     * name) and usually picks a sub-command and calls cli_run on it. */
+    int (*run_raw)(int argc, char **argv);
 } seg_cli_command;
+
+/* Parse argv (the arguments after the command's name) for c and run it: what main does
+ * for a top-level command, available to commands that dispatch to sub-commands.
+ * Returns the exit status. */
+int cli_run(const seg_cli_command *c, int argc, char **argv);
+
+/* `segkit segment --method NAME`: each cli/segment_NAME.c defines
+ * `const seg_cli_command seg_cli_segment_NAME` (name "NAME", its own options and
+ * usage); the build generates the method table from the file names. */
 
 /* Print "segkit NAME: message" on stderr and return 2. */
 int cli_fail(const cli_args *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -55,6 +67,10 @@ long cli_int(const cli_args *a, const char *name);
 double cli_double(const cli_args *a, const char *name);
 bool cli_flag(const cli_args *a, const char *name);
 bool cli_given(const cli_args *a, const char *name);
+
+/* Parse option `name` given as "WxH" or "N" (meaning NxN) into *w, *h; both must be in
+ * [lo, hi]. Returns 0, or prints the error and returns 2. */
+int cli_size(const cli_args *a, const char *name, int lo, int hi, int *w, int *h);
 
 /* Print a progress/info line on stdout (what the command did). */
 void cli_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -94,6 +94,32 @@ double cli_double(const cli_args *a, const char *name)
     return v ? strtod(v, NULL) : 0.0;
 }
 
+int cli_size(const cli_args *a, const char *name, int lo, int hi, int *w, int *h)
+{
+    const char *v = cli_str(a, name);
+    char *end;
+    errno = 0;
+    long x = v ? strtol(v, &end, 10) : 0, y;
+    if (!v || end == v || errno)
+        goto bad;
+    if (*end == 'x' || *end == 'X') {
+        const char *p = end + 1;
+        y = strtol(p, &end, 10);
+        if (end == p || errno)
+            goto bad;
+    } else {
+        y = x;
+    }
+    if (*end || x < lo || x > hi || y < lo || y > hi)
+        goto bad;
+    *w = (int)x;
+    *h = (int)y;
+    return 0;
+bad:
+    return cli_fail(a, "--%s expects WxH or N with values in %d..%d, got '%s'", name, lo, hi,
+                    v ? v : "");
+}
+
 static bool in_choices(const char *choices, const char *v)
 {
     size_t n = strlen(v);
@@ -227,6 +253,20 @@ static int parse(const seg_cli_command *c, int argc, char **argv, cli_args *a)
     return -1;
 }
 
+int cli_run(const seg_cli_command *c, int argc, char **argv)
+{
+    static cli_args a;
+    if (c->run_raw)
+        return c->run_raw(argc, argv);
+    int rc = parse(c, argc, argv, &a);
+    if (rc >= 0)
+        return rc;
+    rc = c->run(&a);
+    if (fflush(stdout) != 0 && rc == 0)
+        return 2;
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
@@ -241,14 +281,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < ncommands; i++) {
         if (strcmp(argv[1], commands[i]->name) != 0)
             continue;
-        static cli_args a;
-        int rc = parse(commands[i], argc - 2, argv + 2, &a);
-        if (rc >= 0)
-            return rc;
-        rc = commands[i]->run(&a);
-        if (fflush(stdout) != 0 && rc == 0)
-            return 2;
-        return rc;
+        return cli_run(commands[i], argc - 2, argv + 2);
     }
     fprintf(stderr, "segkit: unknown command '%s' (see 'segkit --help')\n", argv[1]);
     return 2;

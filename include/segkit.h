@@ -7,10 +7,10 @@
 #include "segkit/common.h"
 #include "segkit/image.h"
 #include "segkit/runtime.h"
+#include "segkit/io.h"
+#include "segkit/color.h"
+#include "segkit/filter.h"
 #include "segkit/kmeans.h"
 #include "segkit/grabcut.h"
-
-
-
 
 #endif

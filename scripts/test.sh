@@ -11,6 +11,9 @@ echo "== release build and tests"
 scripts/build.sh build
 (cd build && ctest --output-on-failure -j"$jobs")
 
+echo "== install check (find_package and pkg-config consumers)"
+tests/install/check.sh build
+
 if [[ ${SEGKIT_SKIP_SANITIZE:-0} != 1 ]]; then
   echo "== AddressSanitizer + UndefinedBehaviorSanitizer build and tests"
   scripts/build.sh build-asan -DSEGKIT_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo

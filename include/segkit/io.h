@@ -15,12 +15,15 @@
 extern "C" {
 #endif
 
-/* Read modes, with cv2's IMREAD_* values. */
+/* Read modes, with cv2's IMREAD_* values; the mode is a bit set as in cv2 (also
+ * accepted: 4 = IMREAD_ANYCOLOR, 128 = IMREAD_IGNORE_ORIENTATION). Pixels are identical
+ * to cv2.imread / cv2.imdecode of OpenCV 4.6 in every mode, EXIF orientation included
+ * (applied to JPEG and PNG unless UNCHANGED or IGNORE_ORIENTATION). */
 enum {
     SEG_IMREAD_UNCHANGED = -1, /* keep depth (8/16-bit) and channels, alpha included */
     SEG_IMREAD_GRAYSCALE = 0,  /* 8-bit, 1 channel */
     SEG_IMREAD_COLOR = 1,      /* 8-bit, 3 channels */
-    SEG_IMREAD_ANYDEPTH = 2    /* keep 16-bit; gray stays gray, colour becomes 3 channels */
+    SEG_IMREAD_ANYDEPTH = 2    /* keep 16-bit, 1 channel (like cv2); OR with COLOR for 3 */
 };
 
 #define SEG_DEFAULT_MAX_PIXELS ((uint64_t)1 << 28)

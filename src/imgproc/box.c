@@ -1,0 +1,272 @@
+/* Box filter with OpenCV 4.6's semantics (cv2.boxFilter / cv2.blur, ddepth = -1,
+ * anchor at the centre: ksize / 2).
+ *
+ * cv2 sums rows then columns with running sums whose type it picks from the input
+ * (createBoxFilter): u8 with kw * kh <= 256 sums in ushort and divides as
+ * (s + delta) * scale >> 23 with its own rounding; other integer cases sum in int and
+ * scale as float (round half even) for the elements its SIMD loops cover, i.e. the
+ * first (n / 8) * 8 of a row of n elements, and in double for the rest; f32 sums in
+ * double. This file reproduces each of those choices so u8 and u16 are bit-exact. */
+#include "box_impl.h"
+
+#include <math.h>
+
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#endif
+
+#define BOX_MAX_KSIZE 65535
+
+static void box_h_u8_16_plain(const seg__sep *f, const void *srow, void *hrow)
+{
+    box_h_u8_16(f, srow, hrow);
+}
+
+static void box_v_u8_16_plain(const seg__sep *f, const void *const *rows, const void *departed,
+                              void *state, void *drow)
+{
+    box_v_u8_16(f, rows, departed, state, drow);
+}
+
+/* Integer sums in 32 bits (wrapping like cv2's int when unnormalised sums overflow). */
+#define BOX_H_INT(name, T)                                                            \
+    static void name(const seg__sep *f, const void *srow, void *hrow)                 \
+    {                                                                                 \
+        const T *s = srow;                                                            \
+        uint32_t *h = hrow;                                                           \
+        int cn = f->cn, w = f->n / cn;                                                \
+        for (int x = 0; x < w; x++) {                                                 \
+            const int *m = f->xmap + x;                                               \
+            int inside = x >= f->x0 && x < f->x1;                                     \
+            for (int c = 0; c < cn; c++) {                                            \
+                uint32_t acc = 0;                                                     \
+                for (int i = 0; i < f->kw; i++) {                                     \
+                    int sx = inside ? x - f->rx + i : m[i];                           \
+                    if (sx >= 0)                                                      \
+                        acc += s[sx * cn + c];                                        \
+                }                                                                     \
+                h[x * cn + c] = acc;                                                  \
+            }                                                                         \
+        }                                                                             \
+    }
+BOX_H_INT(box_h_u8_32, uint8_t)
+BOX_H_INT(box_h_u16_32, uint16_t)
+
+static void box_h_f32(const seg__sep *f, const void *srow, void *hrow)
+{
+    const float *s = srow;
+    double *h = hrow;
+    int cn = f->cn, w = f->n / cn;
+    for (int x = 0; x < w; x++) {
+        const int *m = f->xmap + x;
+        int inside = x >= f->x0 && x < f->x1;
+        for (int c = 0; c < cn; c++) {
+            double acc = 0;
+            for (int i = 0; i < f->kw; i++) {
+                int sx = inside ? x - f->rx + i : m[i];
+                if (sx >= 0)
+                    acc += s[sx * cn + c];
+            }
+            h[x * cn + c] = acc;
+        }
+    }
+}
+
+static void running_u32(const seg__sep *f, const void *const *rows, const void *departed,
+                        uint32_t *sum)
+{
+    int n = f->n;
+    if (!departed) {
+        for (int e = 0; e < n; e++)
+            sum[e] = 0;
+        for (int j = 0; j < f->kh; j++)
+            for (int e = 0; e < n; e++)
+                sum[e] += ((const uint32_t *)rows[j])[e];
+    } else {
+        const uint32_t *a = rows[f->kh - 1], *b = departed;
+        for (int e = 0; e < n; e++)
+            sum[e] += a[e] - b[e];
+    }
+}
+
+/* cv2's ColumnSum<int, T>: saturate(round(s * scale)), float for the SIMD-covered part. */
+static double scale_int(const seg__sep *f, int32_t s, int e, int vec_end)
+{
+    if (e < vec_end)
+        return nearbyintf((float)s * (float)f->scale);
+    return nearbyint((double)s * f->scale);
+}
+
+static void box_v_u8_32(const seg__sep *f, const void *const *rows, const void *departed,
+                        void *state, void *drow)
+{
+    uint32_t *sum = state;
+    uint8_t *d = drow;
+    running_u32(f, rows, departed, sum);
+    int vec_end = f->n / 8 * 8;
+    for (int e = 0; e < f->n; e++) {
+        int32_t s = (int32_t)sum[e];
+        double v = f->normalize ? scale_int(f, s, e, vec_end) : (double)s;
+        d[e] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+    }
+}
+
+static void box_v_u16_32(const seg__sep *f, const void *const *rows, const void *departed,
+                         void *state, void *drow)
+{
+    uint32_t *sum = state;
+    uint16_t *d = drow;
+    running_u32(f, rows, departed, sum);
+    int vec_end = f->n / 8 * 8;
+    for (int e = 0; e < f->n; e++) {
+        int32_t s = (int32_t)sum[e];
+        double v = f->normalize ? scale_int(f, s, e, vec_end) : (double)s;
+        d[e] = (uint16_t)(v < 0 ? 0 : v > 65535 ? 65535 : v);
+    }
+}
+
+static void box_v_f32(const seg__sep *f, const void *const *rows, const void *departed,
+                      void *state, void *drow)
+{
+    double *sum = state;
+    float *d = drow;
+    int n = f->n;
+    if (!departed) {
+        for (int e = 0; e < n; e++)
+            sum[e] = 0;
+        for (int j = 0; j < f->kh; j++)
+            for (int e = 0; e < n; e++)
+                sum[e] += ((const double *)rows[j])[e];
+    } else {
+        const double *a = rows[f->kh - 1], *b = departed;
+        for (int e = 0; e < n; e++)
+            sum[e] = sum[e] + a[e] - b[e];
+    }
+    for (int e = 0; e < n; e++)
+        d[e] = (float)(f->normalize ? sum[e] * f->scale : sum[e]);
+}
+
+/* u16 sums beyond int range: cv2 sums in double and rounds the scaled double. */
+static void box_v_u16_f64(const seg__sep *f, const void *const *rows, const void *departed,
+                          void *state, void *drow)
+{
+    double *sum = state;
+    uint16_t *d = drow;
+    int n = f->n;
+    if (!departed) {
+        for (int e = 0; e < n; e++)
+            sum[e] = 0;
+        for (int j = 0; j < f->kh; j++)
+            for (int e = 0; e < n; e++)
+                sum[e] += ((const double *)rows[j])[e];
+    } else {
+        const double *a = rows[f->kh - 1], *b = departed;
+        for (int e = 0; e < n; e++)
+            sum[e] = sum[e] + a[e] - b[e];
+    }
+    for (int e = 0; e < n; e++) {
+        double v = nearbyint(sum[e] * f->scale);
+        d[e] = (uint16_t)(v < 0 ? 0 : v > 65535 ? 65535 : v);
+    }
+}
+
+static void box_h_u16_f64(const seg__sep *f, const void *srow, void *hrow)
+{
+    const uint16_t *s = srow;
+    double *h = hrow;
+    int cn = f->cn, w = f->n / cn;
+    for (int x = 0; x < w; x++) {
+        const int *m = f->xmap + x;
+        for (int c = 0; c < cn; c++) {
+            double acc = 0;
+            for (int i = 0; i < f->kw; i++)
+                if (m[i] >= 0)
+                    acc += s[m[i] * cn + c];
+            h[x * cn + c] = acc;
+        }
+    }
+}
+
+int seg_box_blur(const seg_image *src, seg_image *dst, int ksize_w, int ksize_h, int normalize,
+                 int border)
+{
+    seg__clear_error();
+    static const char *who = "box_blur";
+    int rc = seg__check_input(src, SEG_TYPES(SEG_U8, SEG_U16, SEG_F32),
+                              (1u << 1) | (1u << 2) | (1u << 3) | (1u << 4), who);
+    if (rc)
+        return rc;
+    if (!seg__border_valid(border))
+        return seg__fail(SEG_EINVAL, "%s: border %d is not one of constant (0), replicate (1), "
+                                     "reflect (2), reflect-101 (4)", who, border);
+    if (ksize_w <= 0 || ksize_h <= 0)
+        return seg__fail(SEG_EINVAL, "%s: kernel size %dx%d must be positive", who, ksize_w,
+                         ksize_h);
+    if (ksize_w > BOX_MAX_KSIZE || ksize_h > BOX_MAX_KSIZE)
+        return seg__fail(SEG_EINVAL, "%s: kernel size %dx%d exceeds %d", who, ksize_w, ksize_h,
+                         BOX_MAX_KSIZE);
+    if ((double)ksize_w * ksize_h > (double)(1 << 23))
+        return seg__fail(SEG_EINVAL, "%s: kernel area %dx%d exceeds 2^23", who, ksize_w, ksize_h);
+    if (!dst)
+        return seg__fail(SEG_EINVAL, "%s: output image is NULL", who);
+    if (dst->data && dst->data == src->data && dst->stride != src->stride)
+        return seg__fail(SEG_EINVAL, "%s: output overlaps the input with another stride", who);
+    rc = seg__image_prepare(dst, src->width, src->height, src->channels, src->type, who);
+    if (rc)
+        return rc;
+
+    double area = (double)ksize_w * ksize_h;
+    seg__sep f = {0};
+    f.src = src;
+    f.dst = dst;
+    f.kw = ksize_w;
+    f.kh = ksize_h;
+    f.rx = ksize_w / 2;
+    f.ry = ksize_h / 2;
+    f.border = border;
+    f.normalize = normalize != 0;
+    f.scale = normalize ? 1.0 / area : 1.0;
+    size_t n = (size_t)src->width * (size_t)src->channels;
+    unsigned cpu = seg__cpu_active();
+    if (src->type == SEG_U8 && area <= 256) {
+        /* ColumnSum<ushort, uchar>: d = cvRound(1/scale), scale 2^23 / d split into an
+         * integer multiplier and a rounding delta. */
+        if (f.scale != 1) {
+            int dv = (int)nearbyint(1.0 / f.scale);
+            double scalef = (double)(1 << 23) / dv;
+            int ds = (int)floor(scalef);
+            scalef -= ds;
+            int dd = dv / 2;
+            if (scalef < 0.5)
+                dd++;
+            else
+                ds++;
+            f.div_scale = (uint32_t)ds;
+            f.div_delta = (uint32_t)dd;
+        }
+        f.hbytes = n * sizeof(uint16_t);
+        f.state_bytes = n * sizeof(uint16_t);
+        f.hline = box_h_u8_16_plain;
+        f.vline = box_v_u8_16_plain;
+        if (cpu & SEG_CPU_AVX2) {
+            f.hline = seg__box_h_u8_16_avx2;
+            f.vline = seg__box_v_u8_16_avx2;
+        }
+    } else if (src->type == SEG_U8 || (src->type == SEG_U16 && (!normalize || area <= 32768))) {
+        f.hbytes = n * sizeof(uint32_t);
+        f.state_bytes = n * sizeof(uint32_t);
+        f.hline = src->type == SEG_U8 ? box_h_u8_32 : box_h_u16_32;
+        f.vline = src->type == SEG_U8 ? box_v_u8_32 : box_v_u16_32;
+    } else if (src->type == SEG_U16) {
+        f.hbytes = n * sizeof(double);
+        f.state_bytes = n * sizeof(double);
+        f.hline = box_h_u16_f64;
+        f.vline = box_v_u16_f64;
+    } else {
+        f.hbytes = n * sizeof(double);
+        f.state_bytes = n * sizeof(double);
+        f.hline = box_h_f32;
+        f.vline = box_v_f32;
+    }
+    return seg__sep_run(&f, who);
+}
