@@ -12,5 +12,6 @@
 #include "segkit/filter.h"
 #include "segkit/kmeans.h"
 #include "segkit/grabcut.h"
+#include "segkit/recipes_segment.h"
 
 #endif
