@@ -50,6 +50,9 @@ torch.onnx.export(Out(net).eval(), torch.rand(%s), %r, opset_version=13, input_n
 
 
 def ensure_ort():
+    import shutil
+    if not shutil.which("node") or not shutil.which("npm"):
+        sys.exit("bench/nn.py: the ONNX Runtime peer needs node and npm (apt-get install nodejs npm)")
     if not os.path.isdir(os.path.join(ORT, "node_modules", "onnxruntime-node")):
         os.makedirs(ORT, exist_ok=True)
         subprocess.run(["npm", "install", "--silent", "--ignore-scripts", "--prefix", ORT,
