@@ -86,6 +86,11 @@ static int run_info(const cli_args *a)
     for (int j = 0; j < k; j++)
         printf(" %s x%d%s", ops[j].op, ops[j].n, j + 1 < k ? "," : "");
     printf("\n");
+    int64_t macs;
+    if (seg_model_macs(m, &macs) == SEG_OK)
+        printf("  MACs: %.3f G per run at the input shape above\n", (double)macs / 1e9);
+    else
+        printf("  MACs: unknown (%s)\n", seg_last_error());
     free(ops);
     seg_model_destroy(m);
     return 0;

@@ -99,6 +99,11 @@ SEG_API int seg_model_run(const seg_model *model, const seg_tensor *inputs, int 
 SEG_API int seg_tensor_read_npy(const char *path, seg_tensor *out);
 SEG_API int seg_tensor_write_npy(const char *path, const seg_tensor *t);
 
+/* Multiply-accumulate operations of one run (Conv, ConvTranspose, MatMul, Gemm) at the
+ * model's static input shape, counted by running it once on zeros. Errors:
+ * SEG_EUNSUPPORTED (an input has a dynamic dimension), or the run's errors. */
+SEG_API int seg_model_macs(const seg_model *model, int64_t *macs);
+
 /* Release an output tensor's data and reset it. Accepts NULL. */
 SEG_API void seg_tensor_free(seg_tensor *t);
 

@@ -165,7 +165,8 @@ nn_tensor *seg__nn_out_view(nn_exec *x, const nn_node *n, int k, const nn_tensor
     return t;
 }
 
-int seg__nn_run(const nn_graph *g, nn_tensor *inputs, nn_tensor *outputs, size_t *peak)
+int seg__nn_run(const nn_graph *g, nn_tensor *inputs, nn_tensor *outputs, size_t *peak,
+                int64_t *macs)
 {
     nn_exec x = {.g = g};
     x.vals = calloc((size_t)g->n_values + 1, sizeof(nn_tensor));
@@ -231,6 +232,8 @@ int seg__nn_run(const nn_graph *g, nn_tensor *inputs, nn_tensor *outputs, size_t
     free(x.vals);
     if (peak)
         *peak = x.peak_bytes;
+    if (macs)
+        *macs = x.macs;
     return rc;
 }
 

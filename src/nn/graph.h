@@ -65,6 +65,7 @@ typedef struct nn_exec {
     nn_tensor *vals;      /* current value of every value id */
     size_t live_bytes, peak_bytes;
     nn_tensor sink;       /* where an omitted optional output goes; freed after each node */
+    int64_t macs;         /* multiply-accumulates done by Conv/ConvTranspose/MatMul/Gemm */
 } nn_exec;
 
 int seg__nn_graph_build(const onnx_model *m, nn_graph **out);
@@ -73,7 +74,8 @@ void seg__nn_graph_free(nn_graph *g);
 int seg__nn_optimize(nn_graph *g);
 /* Run the graph: inputs are given in graph-input order; outputs are moved to out[]
  * (caller frees with seg__nn_tensor_release). */
-int seg__nn_run(const nn_graph *g, nn_tensor *inputs, nn_tensor *outputs, size_t *peak_bytes);
+int seg__nn_run(const nn_graph *g, nn_tensor *inputs, nn_tensor *outputs, size_t *peak_bytes,
+                int64_t *macs);
 
 /* ---- helpers for kernels ---- */
 const nn_op *seg__nn_find_op(const char *domain, const char *name);

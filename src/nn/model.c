@@ -353,7 +353,7 @@ int seg_model_run(const seg_model *md, const seg_tensor *inputs, int n_inputs,
         memcpy(in[i].dims, t->dims, sizeof(int64_t) * (size_t)t->ndim);
     }
     if (!rc)
-        rc = seg__nn_run(g, in, out, peak_bytes);
+        rc = seg__nn_run(g, in, out, peak_bytes, NULL);
     for (int i = 0; !rc && i < n_outputs; i++) {
         outputs[i].elem_type = out[i].dtype;
         outputs[i].ndim = out[i].ndim;
@@ -362,6 +362,51 @@ int seg_model_run(const seg_model *md, const seg_tensor *inputs, int n_inputs,
         outputs[i].nbytes = out[i].bytes;
         outputs[i].owned = 1;
     }
+    free(in);
+    free(out);
+    return rc;
+}
+
+int seg_model_macs(const seg_model *md, int64_t *macs)
+{
+    seg__clear_error();
+    if (!md || !macs)
+        return seg__fail(SEG_EINVAL, "model: NULL argument");
+    *macs = 0;
+    const nn_graph *g = md->graph;
+    if (!g)
+        return seg__fail(SEG_EUNSUPPORTED, "%s", md->graph_error);
+    nn_tensor *in = calloc((size_t)g->n_inputs + 1, sizeof *in);
+    nn_tensor *out = calloc((size_t)g->n_outputs + 1, sizeof *out);
+    int rc = in && out ? SEG_OK : seg__fail(SEG_ENOMEM, "model: out of memory");
+    for (int i = 0; !rc && i < g->n_inputs; i++) {
+        const onnx_value_info *v = md->inputs[i];
+        size_t es = seg__onnx_dtype_size(v->elem_type), bytes = 0;
+        if (v->ndim < 0 || !es) {
+            rc = seg__fail(SEG_EUNSUPPORTED, "model: input '%s' has no static shape and type", v->name);
+            break;
+        }
+        for (int d = 0; d < v->ndim && !rc; d++)
+            if (v->dims[d] < 0)
+                rc = seg__fail(SEG_EUNSUPPORTED, "model: input '%s' has a dynamic dimension %d",
+                               v->name, d);
+        int64_t numel = seg__nn_numel(v->ndim, v->dims);
+        if (!rc && (numel < 0 || !seg__mul((size_t)numel, es, &bytes) || bytes > ((size_t)1 << 32)))
+            rc = seg__fail(SEG_ELIMIT, "model: input '%s' is too large", v->name);
+        if (rc)
+            break;
+        in[i] = (nn_tensor){.dtype = v->elem_type, .ndim = v->ndim, .numel = numel, .bytes = bytes,
+                            .data = seg__calloc(bytes + 1, 1), .owned = true};
+        memcpy(in[i].dims, v->dims, sizeof(int64_t) * (size_t)v->ndim);
+        if (!in[i].data)
+            rc = seg__fail(SEG_ENOMEM, "model: out of memory");
+    }
+    if (!rc)
+        rc = seg__nn_run(g, in, out, NULL, macs);
+    for (int i = 0; in && i < g->n_inputs; i++)
+        seg__nn_tensor_release(&in[i]);
+    for (int i = 0; !rc && out && i < g->n_outputs; i++)
+        seg__nn_tensor_release(&out[i]);
     free(in);
     free(out);
     return rc;

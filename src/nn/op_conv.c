@@ -358,6 +358,7 @@ static int run_conv(nn_exec *x, nn_node *n)
         return SEG_ENOMEM;
     if (!out->numel)
         return SEG_OK;
+    x->macs += od[0] * od[1] * od[2] * od[3] * p.in_c_per_group * p.kh * p.kw;
     if (plain)
         return seg__nn_conv_ref(&p, in, w, b, out);
     if (use_own_dw(&p, in, blk))

@@ -103,6 +103,7 @@ static int run_conv_transpose(nn_exec *x, nn_node *n)
     if (!o)
         return SEG_ENOMEM;
     c.out = o->data;
+    x->macs += in->numel * (c.OC / c.G) * c.kh * c.kw;
     int64_t planes = od[0] * od[1];
     seg__parallel_for(planes, 1, ct_planes, &c);
     return SEG_OK;

@@ -259,6 +259,7 @@ static int run_matmul(nn_exec *x, nn_node *n)
     nn_tensor *o = seg__nn_out(x, n, 0, ONNX_FLOAT, nd, dims);
     if (!o)
         return SEG_ENOMEM;
+    x->macs += batch * M * N * K;
     for (int64_t t = 0; t < batch; t++)
         gemm_f32(M, N, K, (const float *)a->data + t * M * K, K, 1, b->data, N, 1,
                  (float *)o->data + t * M * N);
@@ -280,6 +281,7 @@ static int run_gemm(nn_exec *x, nn_node *n)
     nn_tensor *o = seg__nn_out(x, n, 0, ONNX_FLOAT, 2, dims);
     if (!o)
         return SEG_ENOMEM;
+    x->macs += M * N * K;
     gemm_f32(M, N, K, a->data, ta ? 1 : K, ta ? M : 1, b->data, tb ? 1 : N, tb ? K : 1, o->data);
     float *d = o->data;
     nn_tensor view = {.dtype = ONNX_FLOAT, .ndim = 2, .dims = {M, N}};

@@ -81,3 +81,55 @@ def test_npy_fuzz_regressions(tmp_path):
     for f in files:
         p = run_cli("model", "run", path, f, "-o", tmp_path / "o", check=2)
         assert "npy" in p.stderr and p.stderr.count("\n") == 1
+
+
+def test_model_info_counts_macs_like_the_layers_say(tmp_path):
+    """MACs = sum over convolutions of output elements x (in channels / groups) x kernel
+    area, plus the transposed convolution's input elements x its fan-out; computed from
+    the PyTorch modules with forward hooks."""
+    import torch
+    from nn_models import Wrap, make
+    path = str(tmp_path / "u.onnx")
+    export("unet", path, 13, 48, 40)
+    net = Wrap(make("unet")).eval()
+    total = [0]
+
+    def hook(mod, inp, out):
+        if isinstance(mod, torch.nn.Conv2d):
+            total[0] += out.numel() * mod.in_channels // mod.groups * mod.kernel_size[0] * mod.kernel_size[1]
+        elif isinstance(mod, torch.nn.ConvTranspose2d):
+            total[0] += inp[0].numel() * mod.out_channels // mod.groups * mod.kernel_size[0] * mod.kernel_size[1]
+    for mod in net.modules():
+        mod.register_forward_hook(hook)
+    with torch.no_grad():
+        net(torch.zeros(1, 3, 48, 40))
+    p = run_cli("model", "info", path, check=0)
+    line = [s for s in p.stdout.splitlines() if "MACs" in s][0]
+    assert abs(float(line.split()[1]) - total[0] / 1e9) < 0.0005, (line, total[0])
+    dyn = str(tmp_path / "d.onnx")
+    export("unet", dyn, 13, 32, 32, dynamic=True)
+    assert "MACs: unknown" in run_cli("model", "info", dyn, check=0).stdout
+
+
+def test_one_model_on_several_threads(tmp_path):
+    """seg_model_run is reentrant: threads share the loaded model, results as sequential."""
+    import threading
+    path = str(tmp_path / "u.onnx")
+    export("unet", path, 13, 32, 32, dynamic=True)
+    m = segkit.Model(path)
+    rng = np.random.default_rng(3)
+    xs = [rng.standard_normal((1, 3, h, w)).astype(np.float32)
+          for h, w in [(32, 32), (40, 24), (32, 32), (56, 48), (24, 40), (40, 24)]]
+    want = [m.run({"x": x})["out0"] for x in xs]
+    got = [None] * len(xs)
+
+    def work(i):
+        for _ in range(3):
+            got[i] = m.run({"x": xs[i]})["out0"]
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(len(xs))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for g, w in zip(got, want):
+        assert np.array_equal(g, w)
