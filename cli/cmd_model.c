@@ -86,6 +86,9 @@ static int run_info(const cli_args *a)
     for (int j = 0; j < k; j++)
         printf(" %s x%d%s", ops[j].op, ops[j].n, j + 1 < k ? "," : "");
     printf("\n");
+    int run_nodes = seg_model_num_run_nodes(m);
+    if (run_nodes >= 0)
+        printf("  runs %d nodes after constant folding and fusion\n", run_nodes);
     int64_t macs;
     if (seg_model_macs(m, &macs) == SEG_OK)
         printf("  MACs: %.3f G per run at the input shape above\n", (double)macs / 1e9);

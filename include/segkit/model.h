@@ -61,6 +61,8 @@ SEG_API const char *seg_model_producer_version(const seg_model *model);
 /* Nodes of the main graph in file order; op type of node i (NULL for a bad index). */
 SEG_API int seg_model_num_nodes(const seg_model *model);
 SEG_API const char *seg_model_node_op(const seg_model *model, int i);
+/* Nodes left to run after constant folding and fusion (-1 when the model cannot run). */
+SEG_API int seg_model_num_run_nodes(const seg_model *model);
 /* Number of weight values (elements of all initializers and Constant nodes). */
 SEG_API int64_t seg_model_num_parameters(const seg_model *model);
 

@@ -109,17 +109,20 @@ int seg__nn_graph_build(const onnx_model *m, nn_graph **out)
     size_t nv = (size_t)og->n_inputs + (size_t)og->n_initializers;
     for (int i = 0; i < og->n_nodes; i++)
         nv += (size_t)og->nodes[i].n_outputs;
+    /* room for the constants the optimiser makes (a folded bias per node at most) */
+    size_t value_cap = nv + (size_t)og->n_nodes;
     name_map map = {0};
     map.cap = 16;
     while (map.cap < 2 * nv + 16)
         map.cap <<= 1;
     map.keys = calloc(map.cap, sizeof(char *));
     map.ids = calloc(map.cap, sizeof(int));
-    g->names = seg__arena_array(a, nv + 1, sizeof(char *));
-    g->consts = seg__arena_array(a, nv + 1, sizeof(nn_tensor));
-    g->is_const = seg__arena_array(a, nv + 1, sizeof(bool));
-    g->last_use = seg__arena_array(a, nv + 1, sizeof(int));
-    g->is_output = seg__arena_array(a, nv + 1, sizeof(bool));
+    g->value_cap = (int)value_cap;
+    g->names = seg__arena_array(a, value_cap + 1, sizeof(char *));
+    g->consts = seg__arena_array(a, value_cap + 1, sizeof(nn_tensor));
+    g->is_const = seg__arena_array(a, value_cap + 1, sizeof(bool));
+    g->last_use = seg__arena_array(a, value_cap + 1, sizeof(int));
+    g->is_output = seg__arena_array(a, value_cap + 1, sizeof(bool));
     g->nodes = seg__arena_array(a, (size_t)og->n_nodes + 1, sizeof(nn_node));
     g->inputs = seg__arena_array(a, (size_t)og->n_inputs + 1, sizeof(int));
     g->outputs = seg__arena_array(a, (size_t)og->n_outputs + 1, sizeof(int));

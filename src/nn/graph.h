@@ -47,7 +47,7 @@ typedef struct nn_node {
 } nn_node;
 
 typedef struct nn_graph {
-    int n_values;
+    int n_values, value_cap; /* value_cap: room for constants the optimiser adds */
     const char **names;
     nn_tensor *consts;   /* consts[v].data != NULL for initializers and folded values */
     bool *is_const;

@@ -267,6 +267,16 @@ const char *seg_model_node_op(const seg_model *md, int i)
     return md->onnx->graph->nodes[i].op_type;
 }
 
+int seg_model_num_run_nodes(const seg_model *md)
+{
+    if (!md || !md->graph)
+        return -1;
+    int n = 0;
+    for (int i = 0; i < md->graph->n_nodes; i++)
+        n += md->graph->nodes[i].op != NULL;
+    return n;
+}
+
 int64_t seg_model_num_parameters(const seg_model *md)
 {
     if (!md)

@@ -1,6 +1,7 @@
 /* Graph rewrites done once at load, after constant folding:
  *   Pad(constant 0, spatial) -> Conv      : the padding moves into the convolution
  *   Conv -> Add(residual)                  : oneDNN sum post-op (conv + residual)
+ *   Conv -> BatchNormalization             : folded into the weights and bias
  *   Conv -> Relu / Clip(constant bounds)   : eltwise post-op
  * A rewrite applies only when the intermediate value has exactly one reader and is not
  * a graph output, so no one can observe the difference. Removed nodes get op = NULL. */
@@ -8,6 +9,7 @@
 #include "nn/ops.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -142,16 +144,91 @@ static void fuse_act(opt_ctx *c, nn_node *act)
     remove_node(act);
 }
 
+/* A new constant value (f32, 1-D) in the graph's spare slots; -1 when out of room. */
+static int new_const(nn_graph *g, int64_t n, float **data)
+{
+    if (g->n_values >= g->value_cap)
+        return -1;
+    float *d = seg__arena_alloc(&g->arena, sizeof(float) * (size_t)n + 64);
+    if (!d)
+        return -1;
+    d = (float *)(((uintptr_t)d + 63) & ~(uintptr_t)63);
+    int v = g->n_values++;
+    g->names[v] = "(folded)";
+    g->is_const[v] = true;
+    g->consts[v] = (nn_tensor){.dtype = ONNX_FLOAT, .ndim = 1, .dims = {n}, .numel = n,
+                               .data = d, .bytes = sizeof(float) * (size_t)n};
+    *data = d;
+    return v;
+}
+
+static bool const_f32(const nn_graph *g, int v, int64_t n)
+{
+    return v >= 0 && g->is_const[v] && g->consts[v].dtype == ONNX_FLOAT && g->consts[v].numel == n;
+}
+
+/* y = gamma * (conv(x) - mean) / sqrt(var + eps) + beta  ==  conv'(x) with
+ * W' = W * s, b' = (b - mean) * s + beta, s = gamma / sqrt(var + eps): new constants, so
+ * weights shared with another node are left as they are. */
+static void fuse_bn(opt_ctx *c, nn_node *bn)
+{
+    nn_graph *g = c->g;
+    int u = bn->in[0];
+    int ci = u >= 0 ? c->producer[u] : -1;
+    if (ci < 0 || c->readers[u] != 1 || bn->n_in < 5 || (bn->n_out > 1 && bn->out[1] >= 0))
+        return;
+    nn_node *conv = &g->nodes[ci];
+    if (!is_op(conv, "Conv") || seg__nn_conv_act(conv) != NN_ACT_NONE || seg__nn_conv_fused(conv))
+        return;
+    int wv = conv->in[1], bv = conv->n_in > 2 ? conv->in[2] : -1;
+    if (wv < 0 || !g->is_const[wv] || g->consts[wv].dtype != ONNX_FLOAT || g->consts[wv].ndim != 4)
+        return;
+    const nn_tensor *w = &g->consts[wv];
+    int64_t oc = w->dims[0], per = w->numel / oc;
+    for (int k = 1; k < 5; k++)
+        if (!const_f32(g, bn->in[k], oc))
+            return;
+    if (bv >= 0 && !const_f32(g, bv, oc))
+        return;
+    float *nw, *nb;
+    int nwv = new_const(g, w->numel, &nw), nbv = nwv >= 0 ? new_const(g, oc, &nb) : -1;
+    if (nwv < 0 || nbv < 0)
+        return;
+    g->consts[nwv].ndim = 4;
+    memcpy(g->consts[nwv].dims, w->dims, sizeof(int64_t) * 4);
+    const float *gamma = g->consts[bn->in[1]].data, *beta = g->consts[bn->in[2]].data;
+    const float *mean = g->consts[bn->in[3]].data, *var = g->consts[bn->in[4]].data;
+    const float *wd = w->data, *bd = bv >= 0 ? g->consts[bv].data : NULL;
+    float eps = seg__nn_attr_float(bn, "epsilon", 1e-5f);
+    for (int64_t o = 0; o < oc; o++) {
+        float sc = gamma[o] / sqrtf(var[o] + eps);
+        for (int64_t i = 0; i < per; i++)
+            nw[o * per + i] = wd[o * per + i] * sc;
+        nb[o] = ((bd ? bd[o] : 0.0f) - mean[o]) * sc + beta[o];
+    }
+    int *in = seg__arena_array(&g->arena, 3, sizeof(int));
+    if (!in)
+        return;
+    in[0] = conv->in[0];
+    in[1] = nwv;
+    in[2] = nbv;
+    conv->in = in;
+    conv->n_in = 3;
+    conv->out[0] = bn->out[0];
+    c->producer[bn->out[0]] = ci;
+    remove_node(bn);
+}
+
 int seg__nn_optimize(nn_graph *g)
 {
-    opt_ctx c = {g, calloc((size_t)g->n_values + 1, sizeof(int)),
-                 malloc(sizeof(int) * ((size_t)g->n_values + 1))};
+    opt_ctx c = {g, calloc((size_t)g->value_cap + 1, sizeof(int)),
+                 malloc(sizeof(int) * ((size_t)g->value_cap + 1))};
     if (!c.readers || !c.producer) {
         free(c.readers);
         free(c.producer);
         return seg__fail(SEG_ENOMEM, "model: out of memory");
     }
-    for (int v = 0; v < g->n_values; v++)
+    for (int v = 0; v < g->value_cap; v++)
         c.producer[v] = -1;
     for (int i = 0; i < g->n_nodes; i++) {
         const nn_node *n = &g->nodes[i];
@@ -170,6 +247,8 @@ int seg__nn_optimize(nn_graph *g)
         nn_node *n = &g->nodes[i];
         if (is_op(n, "Conv"))
             fuse_pad(&c, n);
+        else if (is_op(n, "BatchNormalization"))
+            fuse_bn(&c, n);
         else if (is_op(n, "Add"))
             fuse_add(&c, n);
         else if (is_op(n, "Relu") || is_op(n, "Clip"))

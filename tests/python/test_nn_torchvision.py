@@ -73,3 +73,26 @@ def test_bad_feeds(tmp_path):
         m.run({})
     with pytest.raises(segkit.Error, match="no input named"):
         m.run({"x": np.zeros((1, 3, 32, 32), np.float32), "y": np.zeros(1, np.float32)})
+
+
+def test_batchnorm_left_in_the_graph_is_folded(tmp_path):
+    """Exported without constant folding, BatchNormalization stays a node; segkit folds it
+    into the preceding convolution (fewer nodes run) and the logits still match."""
+    import onnx
+    import torch
+    from nn_models import Wrap, make
+    from conftest import run_cli
+    net = Wrap(make("unet")).eval()
+    x = torch.randn(1, 3, 40, 48, generator=torch.Generator().manual_seed(5))
+    path = str(tmp_path / "bn.onnx")
+    torch.onnx.export(net, x, path, opset_version=13, input_names=["x"], output_names=["out0"],
+                      do_constant_folding=False, training=torch.onnx.TrainingMode.PRESERVE)
+    ops = [n.op_type for n in onnx.load(path).graph.node]
+    n_bn = ops.count("BatchNormalization")
+    assert n_bn == 5  # one per conv block
+    with torch.no_grad():
+        ref = net(x).numpy()
+    compare(segkit.Model(path).run({"x": x.numpy()})["out0"], ref)
+    info = run_cli("model", "info", path, check=0).stdout
+    runs = int(info.split("runs ")[1].split()[0])
+    assert runs <= len(ops) - n_bn - ops.count("Relu")
