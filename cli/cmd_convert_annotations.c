@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 
 static const cli_opt opts[] = {
-    {"from", 0, CLI_STRING, NULL, "coco|instance-maps", "input kind"},
+    {"from", 0, CLI_STRING, NULL, "coco|instance-maps|labelme", "input kind"},
     {"to", 0, CLI_STRING, NULL, "coco|coco-rle|label-maps", "output kind"},
     {"output", 'o', CLI_STRING, NULL, NULL, "output file (coco, coco-rle) or folder (label-maps)"},
     {"category", 0, CLI_STRING, "object", NULL, "instance-maps: category name of every instance"},
@@ -235,6 +235,50 @@ static int instance_maps_to_coco(const cli_args *a, const char *dir, const char 
     return rc;
 }
 
+/* A folder of LabelMe JSON files (sorted by name) -> one COCO dataset. */
+static int labelme_to_coco(const cli_args *a, const char *dir, const char *out)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return cli_fail(a, "%s: cannot open folder", dir);
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t l = strlen(e->d_name);
+        if (l <= 5 || strcasecmp(e->d_name + l - 5, ".json") != 0)
+            continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 64;
+            char **nn = realloc(names, cap * sizeof *names);
+            if (!nn)
+                break;
+            names = nn;
+        }
+        size_t len = strlen(dir) + l + 2;
+        if ((names[n] = malloc(len)) != NULL) {
+            snprintf(names[n], len, "%s/%s", dir, e->d_name);
+            n++;
+        }
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, cmp_str);
+    seg_coco *c = NULL;
+    int rc = 0, st = seg_coco_from_labelme((const char *const *)names, n, out, &c);
+    if (!st)
+        st = seg_coco_save(c, out, 0);
+    if (st)
+        rc = cli_fail_status(a, st, "convert");
+    else if (!cli_flag(a, "quiet"))
+        fprintf(stderr, "%zu LabelMe files, %zu annotations, %zu categories written to %s\n", n,
+                seg_coco_num_annotations(c), seg_coco_num_categories(c), out);
+    seg_coco_destroy(c);
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    return rc;
+}
+
 static int run(const cli_args *a)
 {
     const char *from = cli_str(a, "from"), *to = cli_str(a, "to"), *out = cli_str(a, "output");
@@ -247,18 +291,22 @@ static int run(const cli_args *a)
         return coco_to_label_maps(a, in, out);
     if (strcmp(from, "instance-maps") == 0 && strcmp(to, "coco") == 0)
         return instance_maps_to_coco(a, in, out);
+    if (strcmp(from, "labelme") == 0 && strcmp(to, "coco") == 0)
+        return labelme_to_coco(a, in, out);
     return cli_fail(a, "no conversion from %s to %s (coco -> coco-rle | label-maps, "
-                    "instance-maps -> coco)", from, to);
+                    "instance-maps -> coco, labelme -> coco)", from, to);
 }
 
 const seg_cli_command seg_cli_cmd_convert_annotations = {
     .name = "convert-annotations",
-    .summary = "convert annotations: COCO polygons -> RLE, COCO -> label maps, instance maps -> COCO",
+    .summary = "convert annotations: COCO polygons -> RLE, COCO -> label maps, instance maps / LabelMe -> COCO",
     .usage = "INPUT --from KIND --to KIND -o OUTPUT",
     .details = "coco -> coco-rle: every polygon rasterised as pycocotools' annToRLE.\n"
                "coco -> label-maps: one PNG per image, category id per pixel (0 background).\n"
                "instance-maps -> coco: a folder of 1-channel PNGs, 0 = background, each other\n"
-               "value one instance, to a COCO dataset with RLE masks, boxes and areas.",
+               "value one instance, to a COCO dataset with RLE masks, boxes and areas.\n"
+               "labelme -> coco: a folder of LabelMe JSON files (polygon and rectangle shapes;\n"
+               "shapes sharing a group_id and label form one instance) to one COCO dataset.",
     .opts = opts,
     .min_pos = 1,
     .max_pos = 1,
