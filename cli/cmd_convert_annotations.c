@@ -11,7 +11,7 @@
 
 static const cli_opt opts[] = {
     {"from", 0, CLI_STRING, NULL, "coco|instance-maps|labelme", "input kind"},
-    {"to", 0, CLI_STRING, NULL, "coco|coco-rle|label-maps", "output kind"},
+    {"to", 0, CLI_STRING, NULL, "coco|coco-rle|label-maps|labelme", "output kind"},
     {"output", 'o', CLI_STRING, NULL, NULL, "output file (coco, coco-rle) or folder (label-maps)"},
     {"category", 0, CLI_STRING, "object", NULL, "instance-maps: category name of every instance"},
     {"quiet", 'q', CLI_FLAG, NULL, NULL, "no progress on stderr"},
@@ -235,6 +235,108 @@ static int instance_maps_to_coco(const cli_args *a, const char *dir, const char 
     return rc;
 }
 
+static void put_json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+/* COCO file -> one LabelMe JSON per image (polygon annotations; a multi-part polygon's
+ * parts share group_id = the annotation id). RLE masks have no polygon without contour
+ * tracing: they are skipped and counted on stderr. */
+static int coco_to_labelme(const cli_args *a, const char *in, const char *dir)
+{
+    seg_coco *c = NULL;
+    int st = seg_coco_load(in, &c);
+    if (st)
+        return cli_fail_status(a, st, "convert");
+    mkdir(dir, 0777);
+    int rc = 0;
+    size_t skipped = 0, *idx = NULL, cap = 0;
+    for (size_t i = 0; i < seg_coco_num_images(c) && !rc; i++) {
+        seg_coco_image im;
+        seg_coco_get_image(c, i, &im);
+        int64_t n = seg_coco_image_annotations(c, im.id, -1, NULL, 0);
+        if ((size_t)n > cap) {
+            size_t *ni = realloc(idx, (size_t)n * sizeof *idx);
+            if (!ni) {
+                rc = cli_fail(a, "out of memory");
+                break;
+            }
+            idx = ni;
+            cap = (size_t)n;
+        }
+        seg_coco_image_annotations(c, im.id, -1, idx, cap);
+        char base[1024], path[4096], tmp[4200];
+        snprintf(base, sizeof base, "%s", *im.file_name ? im.file_name : "image");
+        char *dot = strrchr(base, '.');
+        if (dot)
+            *dot = '\0';
+        if (!*im.file_name)
+            snprintf(base, sizeof base, "%lld", (long long)im.id);
+        snprintf(path, sizeof path, "%s/%s.json", dir, base);
+        snprintf(tmp, sizeof tmp, "%s.tmp", path);
+        FILE *f = fopen(tmp, "w");
+        if (!f) {
+            rc = cli_fail(a, "%s: cannot write", path);
+            break;
+        }
+        fputs("{\"version\": \"5.0.1\", \"flags\": {}, \"shapes\": [", f);
+        int first = 1;
+        for (int64_t j = 0; j < n; j++) {
+            seg_coco_annotation ann;
+            seg_coco_get_annotation(c, idx[j], &ann);
+            if (ann.segm_kind != SEG_COCO_SEGM_POLYGON) {
+                skipped++;
+                continue;
+            }
+            int64_t ci = seg_coco_find_category(c, ann.category_id);
+            seg_coco_category cat = {0, "", ""};
+            if (ci >= 0)
+                seg_coco_get_category(c, (size_t)ci, &cat);
+            const double *xy = ann.polygon_xy;
+            for (size_t p = 0; p < ann.npolygons; p++) {
+                fputs(first ? "\n  {\"label\": " : ",\n  {\"label\": ", f);
+                first = 0;
+                put_json_str(f, cat.name);
+                fputs(", \"points\": [", f);
+                for (uint32_t k = 0; k + 1 < ann.polygon_len[p]; k += 2)
+                    fprintf(f, "%s[%.17g, %.17g]", k ? ", " : "", xy[k], xy[k + 1]);
+                xy += ann.polygon_len[p];
+                if (ann.npolygons > 1)
+                    fprintf(f, "], \"group_id\": %lld", (long long)ann.id);
+                else
+                    fputs("], \"group_id\": null", f);
+                fputs(", \"shape_type\": \"polygon\", \"flags\": {}}", f);
+            }
+        }
+        fputs("],\n\"imagePath\": ", f);
+        put_json_str(f, im.file_name);
+        fprintf(f, ", \"imageData\": null, \"imageHeight\": %d, \"imageWidth\": %d}\n",
+                im.height, im.width);
+        if (fclose(f) != 0 || rename(tmp, path) != 0) {
+            remove(tmp);
+            rc = cli_fail(a, "%s: write failed", path);
+        }
+    }
+    free(idx);
+    if (!rc && !cli_flag(a, "quiet"))
+        fprintf(stderr, "%zu LabelMe files written to %s%s", seg_coco_num_images(c), dir,
+                skipped ? "" : "\n");
+    if (!rc && !cli_flag(a, "quiet") && skipped)
+        fprintf(stderr, "; %zu RLE annotations skipped (no polygon export)\n", skipped);
+    seg_coco_destroy(c);
+    return rc;
+}
+
 /* A folder of LabelMe JSON files (sorted by name) -> one COCO dataset. */
 static int labelme_to_coco(const cli_args *a, const char *dir, const char *out)
 {
@@ -293,8 +395,10 @@ static int run(const cli_args *a)
         return instance_maps_to_coco(a, in, out);
     if (strcmp(from, "labelme") == 0 && strcmp(to, "coco") == 0)
         return labelme_to_coco(a, in, out);
+    if (strcmp(from, "coco") == 0 && strcmp(to, "labelme") == 0)
+        return coco_to_labelme(a, in, out);
     return cli_fail(a, "no conversion from %s to %s (coco -> coco-rle | label-maps, "
-                    "instance-maps -> coco, labelme -> coco)", from, to);
+                    "instance-maps -> coco, labelme <-> coco)", from, to);
 }
 
 const seg_cli_command seg_cli_cmd_convert_annotations = {
@@ -306,7 +410,9 @@ const seg_cli_command seg_cli_cmd_convert_annotations = {
                "instance-maps -> coco: a folder of 1-channel PNGs, 0 = background, each other\n"
                "value one instance, to a COCO dataset with RLE masks, boxes and areas.\n"
                "labelme -> coco: a folder of LabelMe JSON files (polygon and rectangle shapes;\n"
-               "shapes sharing a group_id and label form one instance) to one COCO dataset.",
+               "shapes sharing a group_id and label form one instance) to one COCO dataset.\n"
+               "coco -> labelme: one LabelMe JSON per image for polygon annotations (RLE masks\n"
+               "are skipped: exporting them needs contour tracing).",
     .opts = opts,
     .min_pos = 1,
     .max_pos = 1,

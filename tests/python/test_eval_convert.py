@@ -123,3 +123,23 @@ def test_labelme_to_coco(tmp_path):
         {"label": "x", "points": [[1, 1], [2, 2]], "shape_type": "circle"}]}))
     p = run_cli("convert-annotations", d, "--from", "labelme", "--to", "coco", "-o", out, check=2)
     assert "2.json: shape 0: shape_type 'circle' is not supported" in p.stderr
+
+
+def test_coco_to_labelme_round_trip(tmp_path):
+    src = data_path("coco", "gt_dataset.json")
+    lm = tmp_path / "lm"
+    run_cli("convert-annotations", src, "--from", "coco", "--to", "labelme", "-o", lm, check=0)
+    back = tmp_path / "back.json"
+    run_cli("convert-annotations", lm, "--from", "labelme", "--to", "coco", "-o", back, check=0)
+    a, b = COCO(src), COCO(str(back))
+    name_of_a = {k: v["name"] for k, v in a.cats.items()}
+    name_of_b = {k: v["name"] for k, v in b.cats.items()}
+    img_b = {im["file_name"]: im["id"] for im in b.imgs.values()}
+
+    def shapes(c, names, img_id):
+        return sorted((names[x["category_id"]], json.dumps(x["segmentation"]))
+                      for x in c.anns.values() if x["image_id"] == img_id)
+    for im in a.imgs.values():
+        bid = img_b[im["file_name"]]
+        assert b.imgs[bid]["width"] == im["width"] and b.imgs[bid]["height"] == im["height"]
+        assert shapes(a, name_of_a, im["id"]) == shapes(b, name_of_b, bid)
