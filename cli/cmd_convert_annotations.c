@@ -249,9 +249,10 @@ static void put_json_str(FILE *f, const char *s)
     fputc('"', f);
 }
 
-/* COCO file -> one LabelMe JSON per image (polygon annotations; a multi-part polygon's
- * parts share group_id = the annotation id). RLE masks have no polygon without contour
- * tracing: they are skipped and counted on stderr. */
+/* COCO file -> one LabelMe JSON per image (a multi-part polygon's parts share group_id =
+ * the annotation id). RLE masks become the polygons of their outer borders
+ * (seg_rle_to_polygons, cv2.findContours RETR_EXTERNAL + CHAIN_APPROX_SIMPLE); empty
+ * masks are skipped and counted on stderr. */
 static int coco_to_labelme(const cli_args *a, const char *in, const char *dir)
 {
     seg_coco *c = NULL;
@@ -294,7 +295,35 @@ static int coco_to_labelme(const cli_args *a, const char *in, const char *dir)
         for (int64_t j = 0; j < n; j++) {
             seg_coco_annotation ann;
             seg_coco_get_annotation(c, idx[j], &ann);
-            if (ann.segm_kind != SEG_COCO_SEGM_POLYGON) {
+            seg_polygons *traced = NULL;
+            uint32_t *tlen = NULL;
+            if (ann.segm_kind == SEG_COCO_SEGM_RLE) {
+                /* mask -> outer borders (cv2.findContours RETR_EXTERNAL) */
+                seg_rle r;
+                st = seg_coco_annotation_rle(c, idx[j], &r);
+                if (!st) {
+                    st = seg_rle_to_polygons(&r, SEG_RETR_EXTERNAL, 0.0, &traced);
+                    seg_rle_free(&r);
+                }
+                if (st) {
+                    fclose(f);
+                    remove(tmp);
+                    rc = cli_fail_status(a, st, in);
+                    break;
+                }
+                tlen = malloc(((size_t)traced->count + 1) * sizeof *tlen);
+                if (!tlen || traced->count == 0) {
+                    free(tlen);
+                    seg_polygons_free(traced);
+                    skipped++;
+                    continue;
+                }
+                for (int q = 0; q < traced->count; q++)
+                    tlen[q] = (uint32_t)(traced->offsets[q + 1] - traced->offsets[q]);
+                ann.npolygons = (size_t)traced->count;
+                ann.polygon_len = tlen;
+                ann.polygon_xy = traced->xy;
+            } else if (ann.segm_kind != SEG_COCO_SEGM_POLYGON) {
                 skipped++;
                 continue;
             }
@@ -317,7 +346,11 @@ static int coco_to_labelme(const cli_args *a, const char *in, const char *dir)
                     fputs("], \"group_id\": null", f);
                 fputs(", \"shape_type\": \"polygon\", \"flags\": {}}", f);
             }
+            free(tlen);
+            seg_polygons_free(traced);
         }
+        if (rc)
+            break;
         fputs("],\n\"imagePath\": ", f);
         put_json_str(f, im.file_name);
         fprintf(f, ", \"imageData\": null, \"imageHeight\": %d, \"imageWidth\": %d}\n",
@@ -332,7 +365,7 @@ static int coco_to_labelme(const cli_args *a, const char *in, const char *dir)
         fprintf(stderr, "%zu LabelMe files written to %s%s", seg_coco_num_images(c), dir,
                 skipped ? "" : "\n");
     if (!rc && !cli_flag(a, "quiet") && skipped)
-        fprintf(stderr, "; %zu RLE annotations skipped (no polygon export)\n", skipped);
+        fprintf(stderr, "; %zu empty masks skipped\n", skipped);
     seg_coco_destroy(c);
     return rc;
 }
@@ -411,8 +444,8 @@ const seg_cli_command seg_cli_cmd_convert_annotations = {
                "value one instance, to a COCO dataset with RLE masks, boxes and areas.\n"
                "labelme -> coco: a folder of LabelMe JSON files (polygon and rectangle shapes;\n"
                "shapes sharing a group_id and label form one instance) to one COCO dataset.\n"
-               "coco -> labelme: one LabelMe JSON per image for polygon annotations (RLE masks\n"
-               "are skipped: exporting them needs contour tracing).",
+               "coco -> labelme: one LabelMe JSON per image; RLE masks become the polygons of\n"
+               "their outer borders (cv2.findContours RETR_EXTERNAL, CHAIN_APPROX_SIMPLE).",
     .opts = opts,
     .min_pos = 1,
     .max_pos = 1,

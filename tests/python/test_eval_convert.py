@@ -143,3 +143,27 @@ def test_coco_to_labelme_round_trip(tmp_path):
         bid = img_b[im["file_name"]]
         assert b.imgs[bid]["width"] == im["width"] and b.imgs[bid]["height"] == im["height"]
         assert shapes(a, name_of_a, im["id"]) == shapes(b, name_of_b, bid)
+
+
+def test_rle_annotations_to_labelme_polygons(tmp_path, rng):
+    # instance maps -> COCO (RLE) -> LabelMe: each mask's outer borders as cv2 traces them
+    d = tmp_path / "inst"
+    d.mkdir()
+    m = np.zeros((30, 40), np.uint8)
+    m[3:12, 4:20] = 1
+    m[15:25, 22:35] = 2
+    m[16:18, 2:6] = 2  # instance 2 has two parts
+    cv2.imwrite(str(d / "x.png"), m)
+    coco = tmp_path / "x.json"
+    run_cli("convert-annotations", d, "--from", "instance-maps", "--to", "coco", "-o", coco, check=0)
+    lm = tmp_path / "lm"
+    run_cli("convert-annotations", coco, "--from", "coco", "--to", "labelme", "-o", lm, check=0)
+    doc = json.loads((lm / "x.json").read_text())
+    got = [(s["group_id"], np.array(s["points"]).ravel().tolist()) for s in doc["shapes"]]
+    exp = []
+    for aid, v in ((1, 1), (2, 2)):
+        cs = [c.reshape(-1).astype(float).tolist() for c in
+              cv2.findContours((m == v).astype(np.uint8), cv2.RETR_EXTERNAL,
+                               cv2.CHAIN_APPROX_SIMPLE)[0] if len(c) >= 3]
+        exp += [(aid if len(cs) > 1 else None, c) for c in cs]
+    assert got == exp

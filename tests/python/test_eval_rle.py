@@ -379,3 +379,18 @@ def test_iou_parallel_path_matches_numpy(rng):
     union = np.where(np.array(crowd)[None, :] == 1, D.sum(1)[:, None], union)
     exp = np.where(inter == 0, 0.0, inter / np.maximum(union, 1))
     assert np.array_equal(out[0], exp)
+
+
+@pytest.mark.parametrize("mode", [0, 2])
+def test_to_polygons_matches_cv2(rng, mode):
+    for h, w in [(1, 1), (5, 7), (40, 60), (97, 31)]:
+        m = np.zeros((h, w), np.uint8)
+        for _ in range(4):
+            y, x = int(rng.integers(0, h)), int(rng.integers(0, w))
+            m[y:y + int(rng.integers(1, h + 1)), x:x + int(rng.integers(1, w + 1))] ^= 1
+        rle = M.encode(m)
+        for offset in (0.0, 0.5):
+            got = M.to_polygons(rle, mode, offset)
+            cs = cv2.findContours(m, mode, cv2.CHAIN_APPROX_SIMPLE)[0]
+            exp = [(c.reshape(-1).astype(np.float64) + offset).tolist() for c in cs if len(c) >= 3]
+            assert got == exp
