@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 
 static const cli_opt opts[] = {
-    {"from", 0, CLI_STRING, NULL, "coco|instance-maps", "input kind"},
-    {"to", 0, CLI_STRING, NULL, "coco|coco-rle|label-maps", "output kind"},
+    {"from", 0, CLI_STRING, NULL, "coco|instance-maps|labelme", "input kind"},
+    {"to", 0, CLI_STRING, NULL, "coco|coco-rle|label-maps|labelme", "output kind"},
     {"output", 'o', CLI_STRING, NULL, NULL, "output file (coco, coco-rle) or folder (label-maps)"},
     {"category", 0, CLI_STRING, "object", NULL, "instance-maps: category name of every instance"},
     {"quiet", 'q', CLI_FLAG, NULL, NULL, "no progress on stderr"},
@@ -235,6 +235,185 @@ static int instance_maps_to_coco(const cli_args *a, const char *dir, const char 
     return rc;
 }
 
+static void put_json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+/* COCO file -> one LabelMe JSON per image (a multi-part polygon's parts share group_id =
+ * the annotation id). RLE masks become the polygons of their outer borders
+ * (seg_rle_to_polygons, cv2.findContours RETR_EXTERNAL + CHAIN_APPROX_SIMPLE); empty
+ * masks are skipped and counted on stderr. */
+static int coco_to_labelme(const cli_args *a, const char *in, const char *dir)
+{
+    seg_coco *c = NULL;
+    int st = seg_coco_load(in, &c);
+    if (st)
+        return cli_fail_status(a, st, "convert");
+    mkdir(dir, 0777);
+    int rc = 0;
+    size_t skipped = 0, *idx = NULL, cap = 0;
+    for (size_t i = 0; i < seg_coco_num_images(c) && !rc; i++) {
+        seg_coco_image im;
+        seg_coco_get_image(c, i, &im);
+        int64_t n = seg_coco_image_annotations(c, im.id, -1, NULL, 0);
+        if ((size_t)n > cap) {
+            size_t *ni = realloc(idx, (size_t)n * sizeof *idx);
+            if (!ni) {
+                rc = cli_fail(a, "out of memory");
+                break;
+            }
+            idx = ni;
+            cap = (size_t)n;
+        }
+        seg_coco_image_annotations(c, im.id, -1, idx, cap);
+        char base[1024], path[4096], tmp[4200];
+        snprintf(base, sizeof base, "%s", *im.file_name ? im.file_name : "image");
+        char *dot = strrchr(base, '.');
+        if (dot)
+            *dot = '\0';
+        if (!*im.file_name)
+            snprintf(base, sizeof base, "%lld", (long long)im.id);
+        snprintf(path, sizeof path, "%s/%s.json", dir, base);
+        snprintf(tmp, sizeof tmp, "%s.tmp", path);
+        FILE *f = fopen(tmp, "w");
+        if (!f) {
+            rc = cli_fail(a, "%s: cannot write", path);
+            break;
+        }
+        fputs("{\"version\": \"5.0.1\", \"flags\": {}, \"shapes\": [", f);
+        int first = 1;
+        for (int64_t j = 0; j < n; j++) {
+            seg_coco_annotation ann;
+            seg_coco_get_annotation(c, idx[j], &ann);
+            seg_polygons *traced = NULL;
+            uint32_t *tlen = NULL;
+            if (ann.segm_kind == SEG_COCO_SEGM_RLE) {
+                /* mask -> outer borders (cv2.findContours RETR_EXTERNAL) */
+                seg_rle r;
+                st = seg_coco_annotation_rle(c, idx[j], &r);
+                if (!st) {
+                    st = seg_rle_to_polygons(&r, SEG_RETR_EXTERNAL, 0.0, &traced);
+                    seg_rle_free(&r);
+                }
+                if (st) {
+                    fclose(f);
+                    remove(tmp);
+                    rc = cli_fail_status(a, st, in);
+                    break;
+                }
+                tlen = malloc(((size_t)traced->count + 1) * sizeof *tlen);
+                if (!tlen || traced->count == 0) {
+                    free(tlen);
+                    seg_polygons_free(traced);
+                    skipped++;
+                    continue;
+                }
+                for (int q = 0; q < traced->count; q++)
+                    tlen[q] = (uint32_t)(traced->offsets[q + 1] - traced->offsets[q]);
+                ann.npolygons = (size_t)traced->count;
+                ann.polygon_len = tlen;
+                ann.polygon_xy = traced->xy;
+            } else if (ann.segm_kind != SEG_COCO_SEGM_POLYGON) {
+                skipped++;
+                continue;
+            }
+            int64_t ci = seg_coco_find_category(c, ann.category_id);
+            seg_coco_category cat = {0, "", ""};
+            if (ci >= 0)
+                seg_coco_get_category(c, (size_t)ci, &cat);
+            const double *xy = ann.polygon_xy;
+            for (size_t p = 0; p < ann.npolygons; p++) {
+                fputs(first ? "\n  {\"label\": " : ",\n  {\"label\": ", f);
+                first = 0;
+                put_json_str(f, cat.name);
+                fputs(", \"points\": [", f);
+                for (uint32_t k = 0; k + 1 < ann.polygon_len[p]; k += 2)
+                    fprintf(f, "%s[%.17g, %.17g]", k ? ", " : "", xy[k], xy[k + 1]);
+                xy += ann.polygon_len[p];
+                if (ann.npolygons > 1)
+                    fprintf(f, "], \"group_id\": %lld", (long long)ann.id);
+                else
+                    fputs("], \"group_id\": null", f);
+                fputs(", \"shape_type\": \"polygon\", \"flags\": {}}", f);
+            }
+            free(tlen);
+            seg_polygons_free(traced);
+        }
+        if (rc)
+            break;
+        fputs("],\n\"imagePath\": ", f);
+        put_json_str(f, im.file_name);
+        fprintf(f, ", \"imageData\": null, \"imageHeight\": %d, \"imageWidth\": %d}\n",
+                im.height, im.width);
+        if (fclose(f) != 0 || rename(tmp, path) != 0) {
+            remove(tmp);
+            rc = cli_fail(a, "%s: write failed", path);
+        }
+    }
+    free(idx);
+    if (!rc && !cli_flag(a, "quiet"))
+        fprintf(stderr, "%zu LabelMe files written to %s%s", seg_coco_num_images(c), dir,
+                skipped ? "" : "\n");
+    if (!rc && !cli_flag(a, "quiet") && skipped)
+        fprintf(stderr, "; %zu empty masks skipped\n", skipped);
+    seg_coco_destroy(c);
+    return rc;
+}
+
+/* A folder of LabelMe JSON files (sorted by name) -> one COCO dataset. */
+static int labelme_to_coco(const cli_args *a, const char *dir, const char *out)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return cli_fail(a, "%s: cannot open folder", dir);
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t l = strlen(e->d_name);
+        if (l <= 5 || strcasecmp(e->d_name + l - 5, ".json") != 0)
+            continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 64;
+            char **nn = realloc(names, cap * sizeof *names);
+            if (!nn)
+                break;
+            names = nn;
+        }
+        size_t len = strlen(dir) + l + 2;
+        if ((names[n] = malloc(len)) != NULL) {
+            snprintf(names[n], len, "%s/%s", dir, e->d_name);
+            n++;
+        }
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, cmp_str);
+    seg_coco *c = NULL;
+    int rc = 0, st = seg_coco_from_labelme((const char *const *)names, n, out, &c);
+    if (!st)
+        st = seg_coco_save(c, out, 0);
+    if (st)
+        rc = cli_fail_status(a, st, "convert");
+    else if (!cli_flag(a, "quiet"))
+        fprintf(stderr, "%zu LabelMe files, %zu annotations, %zu categories written to %s\n", n,
+                seg_coco_num_annotations(c), seg_coco_num_categories(c), out);
+    seg_coco_destroy(c);
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    return rc;
+}
+
 static int run(const cli_args *a)
 {
     const char *from = cli_str(a, "from"), *to = cli_str(a, "to"), *out = cli_str(a, "output");
@@ -247,18 +426,26 @@ static int run(const cli_args *a)
         return coco_to_label_maps(a, in, out);
     if (strcmp(from, "instance-maps") == 0 && strcmp(to, "coco") == 0)
         return instance_maps_to_coco(a, in, out);
+    if (strcmp(from, "labelme") == 0 && strcmp(to, "coco") == 0)
+        return labelme_to_coco(a, in, out);
+    if (strcmp(from, "coco") == 0 && strcmp(to, "labelme") == 0)
+        return coco_to_labelme(a, in, out);
     return cli_fail(a, "no conversion from %s to %s (coco -> coco-rle | label-maps, "
-                    "instance-maps -> coco)", from, to);
+                    "instance-maps -> coco, labelme <-> coco)", from, to);
 }
 
 const seg_cli_command seg_cli_cmd_convert_annotations = {
     .name = "convert-annotations",
-    .summary = "convert annotations: COCO polygons -> RLE, COCO -> label maps, instance maps -> COCO",
+    .summary = "convert annotations: COCO polygons -> RLE, COCO -> label maps, instance maps / LabelMe -> COCO",
     .usage = "INPUT --from KIND --to KIND -o OUTPUT",
     .details = "coco -> coco-rle: every polygon rasterised as pycocotools' annToRLE.\n"
                "coco -> label-maps: one PNG per image, category id per pixel (0 background).\n"
                "instance-maps -> coco: a folder of 1-channel PNGs, 0 = background, each other\n"
-               "value one instance, to a COCO dataset with RLE masks, boxes and areas.",
+               "value one instance, to a COCO dataset with RLE masks, boxes and areas.\n"
+               "labelme -> coco: a folder of LabelMe JSON files (polygon and rectangle shapes;\n"
+               "shapes sharing a group_id and label form one instance) to one COCO dataset.\n"
+               "coco -> labelme: one LabelMe JSON per image; RLE masks become the polygons of\n"
+               "their outer borders (cv2.findContours RETR_EXTERNAL, CHAIN_APPROX_SIMPLE).",
     .opts = opts,
     .min_pos = 1,
     .max_pos = 1,

@@ -157,6 +157,18 @@ SEG_API int seg_coco_add_annotation(seg_coco *c, const seg_coco_annotation *a);
  * SEG_EFORMAT naming the item, as for a loaded file. */
 SEG_API int seg_coco_finish(seg_coco *c);
 
+/* LabelMe annotation files (one JSON per image, as written by the LabelMe tool) -> one
+ * COCO dataset, like the common labelme2coco: images from imagePath / imageWidth /
+ * imageHeight (ids 1..n in the given order); categories from the shape labels in order
+ * of first appearance (ids 1..); one annotation per shape, or per (label, group_id) when
+ * shapes share a group_id (their polygons become one annotation's parts). "polygon"
+ * shapes keep their points, "rectangle" shapes (two corners) become 4-point polygons;
+ * area and bbox are those of the rasterised mask (pycocotools' annToRLE), iscrowd 0.
+ * Errors (SEG_EFORMAT, naming file and shape): other shape types (circle, line, point,
+ * linestrip), missing sizes, malformed points. out: NULL first; seg_coco_destroy. */
+SEG_API int seg_coco_from_labelme(const char *const *paths, size_t n, const char *name,
+                                  seg_coco **out);
+
 /* ---- COCOeval ---- */
 
 typedef struct seg_cocoeval seg_cocoeval;

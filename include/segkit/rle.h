@@ -104,6 +104,24 @@ SEG_API int seg_rle_iou(const seg_rle *dt, size_t m, const seg_rle *gt, size_t n
 SEG_API int seg_bbox_iou(const double *dt, size_t m, const double *gt, size_t n,
                          const uint8_t *iscrowd, double *out);
 
+/* Polygons of a mask, for export (LabelMe, COCO polygons), one allocation. */
+typedef struct seg_polygons {
+    int count;             /* number of polygons */
+    const size_t *offsets; /* count + 1 entries: polygon i is xy[offsets[i] .. offsets[i+1]) */
+    const double *xy;      /* x0, y0, x1, y1, ... */
+} seg_polygons;
+
+/* The borders of an RLE's mask as polygons, identical to
+ *   [c.flatten() + offset for c in cv2.findContours(decode(rle), mode,
+ *                                                    cv2.CHAIN_APPROX_SIMPLE)[0]
+ *    if len(c) >= 3]
+ * (OpenCV 4.6, through seg_find_contours): mode SEG_RETR_EXTERNAL (0) for outer borders
+ * or SEG_RETR_CCOMP (2) / LIST (1) / TREE (3) to include holes; offset 0 keeps pixel
+ * indices, 0.5 puts points on pixel centres as detectron2's mask_to_polygons does.
+ * out: NULL first; free with seg_polygons_free. Errors: those of decode and contours. */
+SEG_API int seg_rle_to_polygons(const seg_rle *r, int mode, double offset, seg_polygons **out);
+SEG_API void seg_polygons_free(seg_polygons *p);
+
 #ifdef __cplusplus
 }
 #endif

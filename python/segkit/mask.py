@@ -262,3 +262,32 @@ def frPyObjects(pyobj, h, w):
     if isinstance(pyobj, dict) and "counts" in pyobj and "size" in pyobj:
         return _uncompressed(pyobj)
     raise Error(-7, "frPyObjects: input type is not supported")
+
+
+class _Polys(ctypes.Structure):
+    _fields_ = [("count", ctypes.c_int), ("offsets", ctypes.POINTER(ctypes.c_size_t)),
+                ("xy", _dp)]
+
+
+_to_polys = fn("seg_rle_to_polygons", [_RleP, ctypes.c_int, ctypes.c_double,
+                                       ctypes.POINTER(ctypes.POINTER(_Polys))])
+_polys_free = fn("seg_polygons_free", [ctypes.POINTER(_Polys)], None)
+
+
+def to_polygons(rle, mode=0, offset=0.0):
+    """Polygons [[x0, y0, x1, y1, ...], ...] tracing an RLE's mask (not a pycocotools
+    function): [c.flatten() + offset for c in cv2.findContours(decode(rle), mode,
+    cv2.CHAIN_APPROX_SIMPLE)[0] if len(c) >= 3]. mode 0 = outer borders only (cv2's
+    RETR_EXTERNAL), 2 = with holes (RETR_CCOMP); offset 0.5 puts points on pixel centres."""
+    rs = _from_objs([rle])
+    p = ctypes.POINTER(_Polys)()
+    check(_to_polys(ctypes.byref(rs.arr[0]), int(mode), float(offset), ctypes.byref(p)))
+    try:
+        P = p.contents
+        if P.count == 0:
+            return []
+        off = np.ctypeslib.as_array(P.offsets, (P.count + 1,))
+        xy = np.ctypeslib.as_array(P.xy, (int(off[-1]),)) if off[-1] else np.zeros(0)
+        return [xy[off[i]:off[i + 1]].tolist() for i in range(P.count)]
+    finally:
+        _polys_free(p)

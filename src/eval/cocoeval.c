@@ -32,10 +32,9 @@ struct seg_cocoeval {
     size_t K, U; /* categories evaluated (1 without useCats), units K * nimg */
     size_t *gt_start, *gt_list, *dt_start, *dt_list;
     unit_res *units;
-    /* accumulate: final arrays [T][R][K][A][M] / [T][K][A][M], and per-category scratch
-     * [K][T][R][A][M] filled in parallel (each category writes one contiguous block) */
+    /* accumulate: [T][R][K][A][M] / [T][K][A][M]; each category is computed in a small
+     * contiguous block, then copied to its (disjoint) entries */
     double *precision, *recall, *scores;
-    double *kprec, *kscore, *krec;
 };
 
 /* np.linspace(start, stop, num): i * ((stop - start) / (num - 1)) + start, last = stop. */
@@ -486,7 +485,11 @@ int seg_cocoeval_evaluate(seg_cocoeval *e)
     e->units = calloc(e->U ? e->U : 1, sizeof *e->units);
     if (!e->units)
         return seg__fail(SEG_ENOMEM, "cocoeval: out of memory");
-    seg__parallel_for((int64_t)e->U, seg__grain((int64_t)e->U, 16), eval_units, e);
+    /* Small problems (like the 100-image fixture) finish faster on one thread than
+     * the pieces cost to hand out; the split never changes results. */
+    size_t work = e->gt_start[e->U] + e->dt_start[e->U];
+    int64_t grain = work < 4096 ? (int64_t)SEG_MAX(e->U, 1) : seg__grain((int64_t)e->U, 16);
+    seg__parallel_for((int64_t)e->U, grain, eval_units, e);
     for (size_t u = 0; u < e->U; u++) {
         if (!e->units[u].status)
             continue;
@@ -510,10 +513,10 @@ typedef struct acc_item {
 } acc_item;
 
 static void accumulate_cat(seg_cocoeval *e, size_t k, size_t *idx, size_t *tmp, double *key,
-                           acc_item *items, double *tp, double *fp)
+                           acc_item *items, double *tp, double *fp, double *block)
 {
     const size_t PB = (size_t)T * R * A * M, RB = (size_t)T * A * M;
-    double *prec = e->kprec + k * PB, *sco = e->kscore + k * PB, *rec = e->krec + k * RB;
+    double *prec = block, *sco = block + PB, *rec = block + 2 * PB;
     for (size_t i = 0; i < PB; i++)
         prec[i] = sco[i] = -1;
     for (size_t i = 0; i < RB; i++)
@@ -590,6 +593,14 @@ static void accumulate_cat(seg_cocoeval *e, size_t k, size_t *idx, size_t *tmp, 
             }
         }
     }
+    /* this category's block -> pycocotools' [T][R][K][A][M] (disjoint per k) */
+    const size_t K = e->K, AM = (size_t)A * M;
+    for (size_t tr = 0; tr < (size_t)T * R; tr++) {
+        memcpy(e->precision + (tr * K + k) * AM, prec + tr * AM, AM * sizeof(double));
+        memcpy(e->scores + (tr * K + k) * AM, sco + tr * AM, AM * sizeof(double));
+    }
+    for (size_t t = 0; t < (size_t)T; t++)
+        memcpy(e->recall + (t * K + k) * AM, rec + t * AM, AM * sizeof(double));
 }
 
 typedef struct acc_ctx {
@@ -606,9 +617,10 @@ static void acc_range(void *p, int64_t begin, int64_t end)
     double *key = malloc(n * sizeof *key), *tp = malloc(n * sizeof *tp),
            *fp = malloc(n * sizeof *fp);
     acc_item *items = malloc(n * sizeof *items);
-    if (idx && tmp && key && tp && fp && items)
+    double *block = malloc(((size_t)2 * T * R * A * M + (size_t)T * A * M) * sizeof *block);
+    if (idx && tmp && key && tp && fp && items && block)
         for (int64_t k = begin; k < end; k++)
-            accumulate_cat(c->e, (size_t)k, idx, tmp, key, items, tp, fp);
+            accumulate_cat(c->e, (size_t)k, idx, tmp, key, items, tp, fp, block);
     else
         c->failed = 1; /* a benign race: any writer stores 1 */
     free(idx);
@@ -617,6 +629,7 @@ static void acc_range(void *p, int64_t begin, int64_t end)
     free(tp);
     free(fp);
     free(items);
+    free(block);
 }
 
 int seg_cocoeval_accumulate(seg_cocoeval *e)
@@ -631,16 +644,8 @@ int seg_cocoeval_accumulate(seg_cocoeval *e)
     e->precision = malloc((np ? np : 1) * sizeof(double));
     e->scores = malloc((np ? np : 1) * sizeof(double));
     e->recall = malloc((nr ? nr : 1) * sizeof(double));
-    e->kprec = malloc((np ? np : 1) * sizeof(double));
-    e->kscore = malloc((np ? np : 1) * sizeof(double));
-    e->krec = malloc((nr ? nr : 1) * sizeof(double));
-    if (!e->precision || !e->scores || !e->recall || !e->kprec || !e->kscore || !e->krec) {
-        free(e->kprec);
-        free(e->kscore);
-        free(e->krec);
-        e->kprec = e->kscore = e->krec = NULL;
+    if (!e->precision || !e->scores || !e->recall)
         return seg__fail(SEG_ENOMEM, "cocoeval: out of memory");
-    }
     size_t maxn = 0;
     for (size_t k = 0; k < e->K; k++) {
         size_t n = 0;
@@ -648,24 +653,11 @@ int seg_cocoeval_accumulate(seg_cocoeval *e)
             n += (size_t)e->units[k * e->nimg + i].nd;
         maxn = SEG_MAX(maxn, n);
     }
+    size_t total = 0;
+    for (size_t u = 0; u < e->U; u++)
+        total += (size_t)e->units[u].nd;
     acc_ctx c = {e, maxn, 0};
-    seg__parallel_for((int64_t)e->K, 1, acc_range, &c);
-    /* [K][T][R][A][M] -> pycocotools' [T][R][K][A][M] */
-    const size_t K = e->K, AM = (size_t)A * M;
-    for (size_t tr = 0; tr < (size_t)T * R; tr++)
-        for (size_t k = 0; k < K; k++) {
-            memcpy(e->precision + (tr * K + k) * AM, e->kprec + (k * T * R + tr) * AM,
-                   AM * sizeof(double));
-            memcpy(e->scores + (tr * K + k) * AM, e->kscore + (k * T * R + tr) * AM,
-                   AM * sizeof(double));
-        }
-    for (size_t t = 0; t < (size_t)T; t++)
-        for (size_t k = 0; k < K; k++)
-            memcpy(e->recall + (t * K + k) * AM, e->krec + (k * T + t) * AM, AM * sizeof(double));
-    free(e->kprec);
-    free(e->kscore);
-    free(e->krec);
-    e->kprec = e->kscore = e->krec = NULL;
+    seg__parallel_for((int64_t)e->K, total < 4096 ? (int64_t)SEG_MAX(e->K, 1) : 1, acc_range, &c);
     if (c.failed)
         return seg__fail(SEG_ENOMEM, "cocoeval_accumulate: out of memory");
     return SEG_OK;

@@ -81,6 +81,11 @@ int seg__coco_ann_rle(const seg_coco *c, size_t i, seg_rle *out);
  * do not free); otherwise *owned = 1 and out must be freed. */
 int seg__coco_ann_rle_view(const seg_coco *c, size_t i, seg_rle *out, int *owned);
 
+/* Read and parse a whole (small) JSON file with cJSON (panoptic_json.c); *out is a
+ * cJSON tree to cJSON_Delete. Errors name the file. */
+struct cJSON;
+int seg__read_json(const char *path, struct cJSON **out);
+
 /* Name category k of a panoptic accumulator (panoptic.c). */
 int seg__pq_set_name(seg_pq *pq, size_t k, const char *name);
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int read_json(const char *path, cJSON **out)
+int seg__read_json(const char *path, cJSON **out)
 {
     *out = NULL;
     FILE *f = fopen(path, "rb");
@@ -119,9 +119,9 @@ int seg_pq_evaluate_files(const char *gt_json, const char *gt_dir, const char *p
     seg_pq *pq = NULL;
     int64_t *ids = NULL;
     int *things = NULL;
-    int st = read_json(gt_json, &g);
+    int st = seg__read_json(gt_json, &g);
     if (!st)
-        st = read_json(pred_json, &p);
+        st = seg__read_json(pred_json, &p);
     if (st)
         goto done;
     const cJSON *cats = cJSON_GetObjectItemCaseSensitive(g, "categories");

@@ -183,16 +183,22 @@ def test_use_cats_off_and_image_subset():
 
 
 def test_results_do_not_depend_on_threads():
-    gt = COCO(GT)
+    # large enough (> 4096 annotations + results) to take the parallel path
+    rng = np.random.default_rng(11)
+    ds = random_dataset(rng, n_img=900, n_cat=5)
+    res = random_results(rng, ds, "segm")
+    assert len(ds["annotations"]) + len(res) > 4096
+    gt = COCO(dataset=ds)
+    dt = gt.loadRes(res)
     out = []
     for n in (1, 3):
         segkit.set_num_threads(n)
-        E = COCOeval(gt, gt.loadRes(RES["segm"]), "segm")
+        E = COCOeval(gt, dt, "segm")
         E.evaluate()
         E.accumulate()
-        out.append(E.eval["precision"])
+        out.append((E.eval["precision"], E.eval["recall"]))
     segkit.set_num_threads(0)
-    assert np.array_equal(out[0], out[1])
+    assert np.array_equal(out[0][0], out[1][0]) and np.array_equal(out[0][1], out[1][1])
 
 
 def test_save_and_reload_results(tmp_path):

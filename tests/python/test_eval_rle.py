@@ -357,3 +357,40 @@ def test_merge_with_empty_runs_regression():
         da, db = o_decode(a["counts"], 2, 2), o_decode(b["counts"], 2, 2)
         exp = (da & db) if inter else (da | db)
         assert np.array_equal(got, exp)
+
+
+def test_iou_parallel_path_matches_numpy(rng):
+    # 40 x 30 pairs take seg_rle_iou's parallel path; compare with numpy and across threads
+    h, w = 30, 25
+    dts = [(rng.random((h, w)) < 0.2).astype(np.uint8) for _ in range(40)]
+    gts = [(rng.random((h, w)) < 0.2).astype(np.uint8) for _ in range(30)]
+    crowd = [int(i % 4 == 0) for i in range(30)]
+    d, g = [M.encode(m) for m in dts], [M.encode(m) for m in gts]
+    out = []
+    for t in (1, 2):
+        segkit.set_num_threads(t)
+        out.append(M.iou(d, g, crowd))
+    segkit.set_num_threads(0)
+    assert np.array_equal(out[0], out[1])
+    D = np.stack([m.ravel() for m in dts]).astype(np.int64)
+    G = np.stack([m.ravel() for m in gts]).astype(np.int64)
+    inter = D @ G.T
+    union = D.sum(1)[:, None] + G.sum(1)[None, :] - inter
+    union = np.where(np.array(crowd)[None, :] == 1, D.sum(1)[:, None], union)
+    exp = np.where(inter == 0, 0.0, inter / np.maximum(union, 1))
+    assert np.array_equal(out[0], exp)
+
+
+@pytest.mark.parametrize("mode", [0, 2])
+def test_to_polygons_matches_cv2(rng, mode):
+    for h, w in [(1, 1), (5, 7), (40, 60), (97, 31)]:
+        m = np.zeros((h, w), np.uint8)
+        for _ in range(4):
+            y, x = int(rng.integers(0, h)), int(rng.integers(0, w))
+            m[y:y + int(rng.integers(1, h + 1)), x:x + int(rng.integers(1, w + 1))] ^= 1
+        rle = M.encode(m)
+        for offset in (0.0, 0.5):
+            got = M.to_polygons(rle, mode, offset)
+            cs = cv2.findContours(m, mode, cv2.CHAIN_APPROX_SIMPLE)[0]
+            exp = [(c.reshape(-1).astype(np.float64) + offset).tolist() for c in cs if len(c) >= 3]
+            assert got == exp
