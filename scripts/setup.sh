@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Install every Debian package segkit needs to build, run, test and benchmark.
 # Idempotent: installs only what is missing, so running it twice is cheap and safe.
+# Not here: Node.js/npm, needed only by bench/nn.py's ONNX Runtime peer (most machines
+# have them; Debian's npm package conflicts with other Node.js installs, so it is left to
+# the user: apt-get install nodejs npm).
 set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git
@@ -11,7 +14,6 @@ PACKAGES=(
   python3 python3-numpy python3-pytest               # binding and tests
   python3-opencv python3-skimage                     # parity references
   python3-torch python3-torchvision python3-onnx     # model references
-  nodejs npm                                         # ONNX Runtime benchmark peer
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

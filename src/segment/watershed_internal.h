@@ -1,0 +1,64 @@
+/* Shared between the skimage-semantics watershed and its value ranking; not API. */
+#ifndef SEG_WATERSHED_INTERNAL_H
+#define SEG_WATERSHED_INTERNAL_H
+
+#include "internal.h"
+
+/* One padded pixel of the flood, kept together so a neighbour costs one cache line:
+ * its label, its value's rank (WS_OUTSIDE outside the mask and on the padding) and the
+ * link of the queue it waits in. */
+typedef struct ws_px {
+    int32_t out;
+    uint32_t key;
+    int32_t next;
+} ws_px;
+
+#define WS_OUTSIDE UINT32_MAX
+
+/* Order-preserving code of a float (equal values, +0 and -0 included, get equal codes). */
+static inline uint32_t seg__ws_code_f32(float v)
+{
+    v += 0.0f;
+    uint32_t b;
+    __builtin_memcpy(&b, &v, sizeof b);
+    return (b & 0x80000000u) ? ~b : (b | 0x80000000u);
+}
+
+/* Order-preserving 32-bit code of an s32 or f32 value. */
+static inline uint32_t seg__ws_code(const void *row, seg_type t, int x)
+{
+    if (t == SEG_S32)
+        return (uint32_t)((const int32_t *)row)[x] ^ 0x80000000u;
+    return seg__ws_code_f32(((const float *)row)[x]);
+}
+
+/* Ranks of the distinct values of an s32/f32 image: an open-addressing table from code
+ * to rank (its position among the sorted distinct codes). Ranks compare as skimage's
+ * float64 values do (same order, same ties). */
+typedef struct ws_ranks {
+    uint32_t *code, *rank;
+    uint8_t *used;
+    uint32_t bits, count;
+    int too_many; /* more distinct values than a cache-friendly table: rank by sorting */
+} ws_ranks;
+
+static inline uint32_t seg__ws_slot(const ws_ranks *r, uint32_t c)
+{
+    uint32_t mask = (1u << r->bits) - 1, i = (c * 0x9E3779B1u) >> (32 - r->bits);
+    while (r->used[i] && r->code[i] != c)
+        i = (i + 1) & mask;
+    return i;
+}
+
+/* Build the table over all pixels of img (s32 or f32). On SEG_OK either the table is
+ * ready (ranks < r->count) or r->too_many is set (use seg__ws_rank_by_sort).
+ * Errors: SEG_ENOMEM. Free with seg__ws_ranks_free (also after a failure). */
+int seg__ws_ranks_build(const seg_image *img, ws_ranks *r);
+void seg__ws_ranks_free(ws_ranks *r);
+
+/* For every in-mask pixel (px key != WS_OUTSIDE), key = rank of its value among the
+ * in-mask values, by a radix sort of (code, pixel); *nkeys = number of ranks.
+ * Errors: SEG_ENOMEM. */
+int seg__ws_rank_by_sort(const seg_image *img, ws_px *px, int w2, uint32_t *nkeys);
+
+#endif

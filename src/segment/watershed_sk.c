@@ -1,0 +1,654 @@
+/* skimage.segmentation.watershed of scikit-image 0.19 (_watershed.py, _watershed_cy.pyx,
+ * heap_general.pxi), same order of events.
+ *
+ * skimage pads image, markers and mask by one pixel (the zero mask border stops the
+ * flood), pushes every marker with age 0 in raster order, then pops the smallest
+ * (value, age) from a binary heap, labelling neighbours (offsets in the order up, left,
+ * right, down, then the diagonals up-left, up-right, down-left, down-right) at push
+ * time, or at pop time in the compact / watershed-line variants. Ages are unique except
+ * for the markers, so the order among equal-valued markers is whatever skimage's binary
+ * heap gives; the heap below is the same heap (same sift-up and sift-down with the same
+ * strict comparisons), so that order is reproduced exactly too.
+ *
+ * The speed comes from the representation, not from a different order:
+ * - values are replaced by their rank among the image's distinct values (same order,
+ *   same ties: watershed_rank.c), and rank and age are packed into one 64-bit key, so a
+ *   heap comparison is one integer compare on 16-byte items moved by value;
+ * - label, rank and queue link of a pixel sit together (ws_px), one cache line per
+ *   neighbour;
+ * - ties in (value, age) exist only between markers (all age 0), so once the heap holds
+ *   no marker, every key is distinct and any priority queue pops in skimage's order:
+ *   the rest of the flood runs on a bucket queue, one FIFO per rank (FIFO = age order,
+ *   ages grow with every push), O(1) per pixel, with the next pixel's neighbourhood
+ *   prefetched.
+ * The compact variant needs float64 priorities (value + compactness * distance) and
+ * keeps skimage's heap throughout (24-byte items, (value, age) compared in order). */
+#include "segment/watershed_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the binary heap of heap_general.pxi, generated for two item types ---- */
+
+typedef struct item_fast {
+    uint64_t key;  /* value rank << 32 | age */
+    uint32_t index;
+    int32_t label; /* label this item carries (watershed-line mode) */
+} item_fast;
+
+typedef struct item_compact {
+    uint64_t value; /* order-preserving code of the float64 priority */
+    uint32_t age;
+    uint32_t index;
+    uint32_t source;
+    uint32_t pad;
+} item_compact;
+
+#define LESS_FAST(a, b) ((a).key < (b).key)
+#define LESS_COMPACT(a, b) ((a).value != (b).value ? (a).value < (b).value : (a).age < (b).age)
+
+#define DEFINE_HEAP(T, LESS)                                                             \
+    typedef struct heap_##T {                                                            \
+        T *a;                                                                            \
+        size_t n, cap;                                                                   \
+    } heap_##T;                                                                          \
+    static int heap_##T##_push(heap_##T *h, T e)                                         \
+    {                                                                                    \
+        if (h->n == h->cap) {                                                            \
+            size_t cap = h->cap ? h->cap * 2 : 4096;                                     \
+            T *a = seg__malloc(cap * sizeof(T));                                         \
+            if (!a)                                                                      \
+                return -1;                                                               \
+            if (h->n)                                                                    \
+                memcpy(a, h->a, h->n * sizeof(T));                                       \
+            seg__free(h->a);                                                             \
+            h->a = a;                                                                    \
+            h->cap = cap;                                                                \
+        }                                                                                \
+        T *a = h->a;                                                                     \
+        size_t c = h->n++;                                                               \
+        while (c > 0) {                                                                  \
+            size_t p = (c + 1) / 2 - 1;                                                  \
+            if (!LESS(e, a[p]))                                                          \
+                break;                                                                   \
+            a[c] = a[p];                                                                 \
+            c = p;                                                                       \
+        }                                                                                \
+        a[c] = e;                                                                        \
+        return 0;                                                                        \
+    }                                                                                    \
+    /* skimage: move the last item to the root, then swap it with the smaller child     \
+     * (left wins ties, strict comparisons) while a child is smaller. */                 \
+    static T heap_##T##_pop(heap_##T *h)                                                 \
+    {                                                                                    \
+        T *a = h->a;                                                                     \
+        T top = a[0];                                                                    \
+        size_t n = --h->n;                                                               \
+        if (n == 0)                                                                      \
+            return top;                                                                  \
+        T e = a[n];                                                                      \
+        size_t i = 0;                                                                    \
+        for (;;) {                                                                       \
+            size_t l = 2 * i + 1, r = l + 1, s;                                          \
+            if (l >= n)                                                                  \
+                break;                                                                   \
+            s = LESS(a[l], e) ? l : i;                                                   \
+            if (r < n && LESS(a[r], s == i ? e : a[s]))                                  \
+                s = r;                                                                   \
+            if (s == i)                                                                  \
+                break;                                                                   \
+            a[i] = a[s];                                                                 \
+            i = s;                                                                       \
+        }                                                                                \
+        a[i] = e;                                                                        \
+        return top;                                                                      \
+    }
+
+DEFINE_HEAP(item_fast, LESS_FAST)
+DEFINE_HEAP(item_compact, LESS_COMPACT)
+
+/* ---- the flood ---- */
+
+typedef struct flood {
+    int w2, h2;      /* padded size */
+    ws_px *px;       /* padded pixels */
+    uint8_t *avail;  /* plain fast variant: 1 = inside the mask and unlabelled */
+    double *value;   /* padded float64 values (compact variant) */
+    ptrdiff_t nb[8]; /* neighbour offsets in skimage's order */
+    int nnb;
+    int wsl;
+    double compactness;
+    uint32_t nkeys;
+} flood;
+
+static inline int inside(const ws_px *p)
+{
+    return p->key != WS_OUTSIDE;
+}
+
+/* skimage's _diff_neighbors: true (and the pixel leaves the mask) when its in-mask
+ * neighbours carry two different non-zero labels; true also for a masked-out pixel. */
+static int diff_neighbors(flood *f, size_t idx)
+{
+    ws_px *px = f->px;
+    if (!inside(&px[idx]))
+        return 1;
+    int32_t l0 = 0;
+    for (int i = 0; i < f->nnb; i++) {
+        const ws_px *q = &px[idx + (size_t)f->nb[i]];
+        if (!inside(q))
+            continue;
+        if (!l0) {
+            l0 = q->out;
+        } else if (q->out && q->out != l0) {
+            px[idx].key = WS_OUTSIDE;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* ---- bucket queue: one FIFO per rank, a two-level bitmap of the non-empty ones ---- */
+
+typedef struct bq_item {
+    uint32_t index;
+    int32_t label;
+    int32_t next;
+} bq_item;
+
+typedef struct bucket_queue {
+    int32_t *head, *tail;    /* per rank: pixel (plain) or item (watershed lines) */
+    uint64_t *bits0, *bits1; /* non-empty ranks; non-zero words of bits0 */
+    size_t nbuckets, nwords0, nwords1, cur, live;
+    bq_item *items; /* watershed-line mode: a pixel can wait several times */
+    size_t nitems, cap;
+} bucket_queue;
+
+static int bq_init(bucket_queue *q, size_t nbuckets)
+{
+    memset(q, 0, sizeof *q);
+    q->nbuckets = nbuckets;
+    q->nwords0 = (nbuckets + 63) / 64;
+    q->nwords1 = (q->nwords0 + 63) / 64;
+    q->head = seg__malloc(nbuckets * sizeof(int32_t));
+    q->tail = seg__malloc(nbuckets * sizeof(int32_t));
+    q->bits0 = seg__calloc(q->nwords0, sizeof(uint64_t));
+    q->bits1 = seg__calloc(q->nwords1, sizeof(uint64_t));
+    if (!q->head || !q->tail || !q->bits0 || !q->bits1)
+        return -1;
+    q->cur = nbuckets;
+    return 0;
+}
+
+static void bq_free(bucket_queue *q)
+{
+    seg__free(q->head);
+    seg__free(q->tail);
+    seg__free(q->bits0);
+    seg__free(q->bits1);
+    seg__free(q->items);
+}
+
+/* Mark bucket b non-empty; returns 1 when it was empty (the caller sets head). */
+static inline int bq_mark(bucket_queue *q, size_t b)
+{
+    uint64_t bit = 1ull << (b & 63);
+    if (q->bits0[b >> 6] & bit)
+        return 0;
+    q->bits0[b >> 6] |= bit;
+    q->bits1[b >> 12] |= 1ull << ((b >> 6) & 63);
+    if (b < q->cur)
+        q->cur = b;
+    return 1;
+}
+
+static inline void bq_unmark(bucket_queue *q, size_t b)
+{
+    q->bits0[b >> 6] &= ~(1ull << (b & 63));
+    if (!q->bits0[b >> 6])
+        q->bits1[b >> 12] &= ~(1ull << ((b >> 6) & 63));
+}
+
+/* Lowest non-empty bucket at or after `from` (nbuckets if none). */
+static size_t bq_next(const bucket_queue *q, size_t from)
+{
+    size_t w = from >> 6;
+    if (w >= q->nwords0)
+        return q->nbuckets;
+    uint64_t m = q->bits0[w] & (~0ull << (from & 63));
+    if (m)
+        return (w << 6) + (size_t)__builtin_ctzll(m);
+    size_t w1 = (w + 1) >> 6;
+    if (w1 >= q->nwords1)
+        return q->nbuckets;
+    uint64_t m1 = q->bits1[w1] & (~0ull << ((w + 1) & 63));
+    while (!m1) {
+        if (++w1 >= q->nwords1)
+            return q->nbuckets;
+        m1 = q->bits1[w1];
+    }
+    size_t w0 = (w1 << 6) + (size_t)__builtin_ctzll(m1);
+    return (w0 << 6) + (size_t)__builtin_ctzll(q->bits0[w0]);
+}
+
+/* plain mode: each pixel waits at most once, so the list links live in ws_px */
+static inline void bq_push_px(bucket_queue *q, ws_px *px, uint32_t j)
+{
+    size_t b = px[j].key;
+    px[j].next = -1;
+    if (bq_mark(q, b))
+        q->head[b] = (int32_t)j;
+    else
+        px[q->tail[b]].next = (int32_t)j;
+    q->tail[b] = (int32_t)j;
+    q->live++;
+}
+
+static inline uint32_t bq_pop_px(bucket_queue *q, const ws_px *px, ptrdiff_t w2)
+{
+    if (!(q->bits0[q->cur >> 6] & (1ull << (q->cur & 63))))
+        q->cur = bq_next(q, q->cur);
+    size_t b = q->cur;
+    uint32_t j = (uint32_t)q->head[b];
+    int32_t n = px[j].next;
+    if (n < 0) {
+        bq_unmark(q, b);
+    } else {
+        q->head[b] = n;
+        /* the next pixel of this rank comes soon: start loading its neighbourhood */
+        __builtin_prefetch(&px[n]);
+        __builtin_prefetch(&px[n - w2]);
+        __builtin_prefetch(&px[n + w2]);
+    }
+    q->live--;
+    return j;
+}
+
+/* watershed-line mode: items in a pool (never reused, so pushes are sequential) */
+static int bq_push_item(bucket_queue *q, size_t b, uint32_t index, int32_t label)
+{
+    if (q->nitems == q->cap) {
+        size_t cap = q->cap ? q->cap * 2 : 65536;
+        if (cap > (size_t)INT32_MAX)
+            return -1;
+        bq_item *a = seg__malloc(cap * sizeof(bq_item));
+        if (!a)
+            return -1;
+        if (q->nitems)
+            memcpy(a, q->items, q->nitems * sizeof(bq_item));
+        seg__free(q->items);
+        q->items = a;
+        q->cap = cap;
+    }
+    int32_t it = (int32_t)q->nitems++;
+    q->items[it] = (bq_item){index, label, -1};
+    if (bq_mark(q, b))
+        q->head[b] = it;
+    else
+        q->items[q->tail[b]].next = it;
+    q->tail[b] = it;
+    q->live++;
+    return 0;
+}
+
+static inline bq_item bq_pop_item(bucket_queue *q)
+{
+    if (!(q->bits0[q->cur >> 6] & (1ull << (q->cur & 63))))
+        q->cur = bq_next(q, q->cur);
+    size_t b = q->cur;
+    bq_item e = q->items[q->head[b]];
+    if (e.next < 0)
+        bq_unmark(q, b);
+    else
+        q->head[b] = e.next;
+    q->live--;
+    return e;
+}
+
+static int cmp_key(const void *pa, const void *pb)
+{
+    const item_fast *a = pa, *b = pb;
+    return a->key < b->key ? -1 : a->key > b->key;
+}
+
+/* What skimage does with one popped item (labels at push time, or at pop time with
+ * watershed lines); PUSH(j, label) queues neighbour j with the current age. Without
+ * watershed lines, "inside the mask and unlabelled" is also kept as one byte per pixel
+ * (avail), so the neighbour tests read a 1-byte array instead of the 12-byte records. */
+#define VISIT(idx, is_marker, item_label, PUSH)                                        \
+    do {                                                                               \
+        if (wsl) {                                                                     \
+            if (px[idx].out && !(is_marker))                                           \
+                break; /* already labelled and not a marker */                         \
+            if (diff_neighbors(f, idx))                                                \
+                break;                                                                 \
+            px[idx].out = (item_label);                                                \
+        }                                                                              \
+        int32_t lab_ = px[idx].out;                                                    \
+        for (int k_ = 0; k_ < nnb; k_++) {                                             \
+            size_t j_ = idx + (size_t)nb[k_];                                          \
+            if (wsl ? (!inside(&px[j_]) || px[j_].out) : !avail[j_])                   \
+                continue;                                                              \
+            age++;                                                                     \
+            if (!wsl) {                                                                \
+                px[j_].out = lab_;                                                     \
+                avail[j_] = 0;                                                         \
+            }                                                                          \
+            PUSH(j_, lab_);                                                            \
+        }                                                                              \
+    } while (0)
+
+static int flood_fast(flood *f)
+{
+    heap_item_fast hp = {0};
+    bucket_queue bq;
+    memset(&bq, 0, sizeof bq);
+    const size_t total = (size_t)f->w2 * (size_t)f->h2;
+    ws_px *px = f->px;
+    const ptrdiff_t *nb = f->nb;
+    uint8_t *avail = f->avail;
+    for (size_t i = 0; i < total; i++) {
+        if (px[i].out) {
+            item_fast e = {(uint64_t)px[i].key << 32, (uint32_t)i, px[i].out};
+            if (heap_item_fast_push(&hp, e))
+                goto nomem;
+        }
+    }
+    size_t markers_left = hp.n;
+    uint32_t age = 1;
+    const int wsl = f->wsl, nnb = f->nnb;
+    int fail = 0;
+#define HEAP_PUSH(j, lab)                                                               \
+    do {                                                                               \
+        item_fast n_ = {(uint64_t)px[j].key << 32 | age, (uint32_t)(j), (lab)};        \
+        fail |= heap_item_fast_push(&hp, n_);                                          \
+    } while (0)
+    /* phase 1: skimage's heap, while markers (age 0, possibly tied) remain */
+    while (hp.n && markers_left) {
+        item_fast e = heap_item_fast_pop(&hp);
+        size_t idx = e.index;
+        int is_marker = (e.key & 0xffffffffu) == 0;
+        markers_left -= (size_t)is_marker;
+        VISIT(idx, is_marker, e.label, HEAP_PUSH);
+        if (fail)
+            goto nomem;
+    }
+#undef HEAP_PUSH
+    if (!hp.n)
+        goto finish;
+    /* phase 2: every key is distinct from here on */
+    if (bq_init(&bq, f->nkeys))
+        goto nomem;
+    qsort(hp.a, hp.n, sizeof(item_fast), cmp_key);
+    if (!wsl) {
+        for (size_t i = 0; i < hp.n; i++)
+            bq_push_px(&bq, px, hp.a[i].index);
+#define PX_PUSH(j, lab) bq_push_px(&bq, px, (uint32_t)(j))
+        while (bq.live) {
+            size_t idx = bq_pop_px(&bq, px, f->w2);
+            VISIT(idx, 0, 0, PX_PUSH);
+        }
+#undef PX_PUSH
+    } else {
+        for (size_t i = 0; i < hp.n; i++)
+            if (bq_push_item(&bq, px[hp.a[i].index].key, hp.a[i].index, hp.a[i].label))
+                goto nomem;
+#define ITEM_PUSH(j, lab) fail |= bq_push_item(&bq, px[j].key, (uint32_t)(j), (lab))
+        while (bq.live) {
+            bq_item e = bq_pop_item(&bq);
+            size_t idx = e.index;
+            VISIT(idx, 0, e.label, ITEM_PUSH);
+            if (fail)
+                goto nomem;
+        }
+#undef ITEM_PUSH
+    }
+finish:
+    seg__free(hp.a);
+    bq_free(&bq);
+    return SEG_OK;
+nomem:
+    seg__free(hp.a);
+    bq_free(&bq);
+    return seg__fail(SEG_ENOMEM, "watershed_skimage: cannot grow the priority queue");
+}
+
+static inline uint64_t code_f64(double v)
+{
+    v += 0.0;
+    uint64_t b;
+    memcpy(&b, &v, sizeof b);
+    return (b & 0x8000000000000000ull) ? ~b : (b | 0x8000000000000000ull);
+}
+
+static int flood_compact(flood *f)
+{
+    heap_item_compact hp = {0};
+    const size_t total = (size_t)f->w2 * (size_t)f->h2;
+    ws_px *px = f->px;
+    for (size_t i = 0; i < total; i++) {
+        if (px[i].out) {
+            item_compact e = {code_f64(f->value[i]), 0, (uint32_t)i, (uint32_t)i, 0};
+            if (heap_item_compact_push(&hp, e))
+                goto nomem;
+        }
+    }
+    uint32_t age = 1;
+    const size_t w2 = (size_t)f->w2;
+    while (hp.n) {
+        item_compact e = heap_item_compact_pop(&hp);
+        size_t idx = e.index;
+        if (px[idx].out && idx != e.source)
+            continue;
+        if (f->wsl && diff_neighbors(f, idx))
+            continue;
+        px[idx].out = px[e.source].out;
+        const double sy = (double)(e.source / w2), sx = (double)(e.source % w2);
+        for (int k = 0; k < f->nnb; k++) {
+            size_t j = idx + (size_t)f->nb[k];
+            if (!inside(&px[j]) || px[j].out)
+                continue;
+            age++;
+            /* skimage's _euclid_dist: sum of squared per-axis differences, then sqrt */
+            double dy = (double)(j / w2) - sy, dx = (double)(j % w2) - sx, r = 0;
+            r += dy * dy;
+            r += dx * dx;
+            double v = f->value[j];
+            v += f->compactness * sqrt(r);
+            item_compact n = {code_f64(v), age, (uint32_t)j, e.source, 0};
+            if (heap_item_compact_push(&hp, n))
+                goto nomem;
+        }
+    }
+    seg__free(hp.a);
+    return SEG_OK;
+nomem:
+    seg__free(hp.a);
+    return seg__fail(SEG_ENOMEM, "watershed_skimage: cannot grow the priority queue");
+}
+
+static double value_at(const void *row, seg_type t, int x)
+{
+    switch (t) {
+    case SEG_U8: return ((const uint8_t *)row)[x];
+    case SEG_U16: return ((const uint16_t *)row)[x];
+    case SEG_S32: return ((const int32_t *)row)[x];
+    case SEG_F32: return ((const float *)row)[x];
+    }
+    return 0;
+}
+
+typedef struct setup_ctx {
+    const seg_image *image, *markers, *mask;
+    flood *f;
+    const ws_ranks *ranks; /* s32/f32 value table, NULL when keys are set elsewhere */
+} setup_ctx;
+
+/* Rows of the padded records: label = marker inside the mask (skimage multiplies the
+ * markers by the mask); key = the value's rank inside (u8/u16: the value; s32/f32: from
+ * the table, or 0 when ranks come later by sorting), WS_OUTSIDE outside. */
+static void setup_rows(void *vctx, int64_t y0, int64_t y1)
+{
+    const setup_ctx *c = vctx;
+    flood *f = c->f;
+    const int w = c->image->width;
+    const ws_px outside = {0, WS_OUTSIDE, -1};
+    for (int64_t y = y0; y < y1; y++) {
+        const int32_t *mr = seg__row(c->markers, (int)y);
+        const uint8_t *kr = c->mask ? seg__row(c->mask, (int)y) : NULL;
+        ws_px *p = f->px + (size_t)(y + 1) * (size_t)f->w2;
+        p[0] = p[w + 1] = outside;
+        p++;
+        const void *row = seg__row(c->image, (int)y);
+        const seg_type t = c->image->type;
+        uint32_t last = 0, last_rank = 0;
+        int have = 0;
+        for (int x = 0; x < w; x++) {
+            int in = kr ? kr[x] != 0 : 1;
+            uint32_t key = 0;
+            if (t == SEG_U8) {
+                key = ((const uint8_t *)row)[x];
+            } else if (t == SEG_U16) {
+                key = ((const uint16_t *)row)[x];
+            } else if (c->ranks) {
+                uint32_t code = seg__ws_code(row, t, x);
+                if (!have || code != last) {
+                    last = code;
+                    last_rank = c->ranks->rank[seg__ws_slot(c->ranks, code)];
+                    have = 1;
+                }
+                key = last_rank;
+            }
+            p[x].out = in ? mr[x] : 0;
+            p[x].key = in ? key : WS_OUTSIDE;
+            p[x].next = -1;
+        }
+        if (f->avail) {
+            uint8_t *a = f->avail + (size_t)(y + 1) * (size_t)f->w2;
+            a[0] = a[w + 1] = 0;
+            for (int x = 0; x < w; x++)
+                a[x + 1] = p[x].key != WS_OUTSIDE && p[x].out == 0;
+        }
+        if (f->value) {
+            double *v = f->value + (size_t)(y + 1) * (size_t)f->w2 + 1;
+            for (int x = 0; x < w; x++)
+                v[x] = value_at(row, t, x);
+        }
+    }
+}
+
+typedef struct copy_ctx {
+    seg_image *out;
+    const flood *f;
+} copy_ctx;
+
+static void copy_rows(void *vctx, int64_t y0, int64_t y1)
+{
+    const copy_ctx *c = vctx;
+    for (int64_t y = y0; y < y1; y++) {
+        int32_t *o = seg__row(c->out, (int)y);
+        const ws_px *p = c->f->px + (size_t)(y + 1) * (size_t)c->f->w2 + 1;
+        for (int x = 0; x < c->out->width; x++)
+            o[x] = p[x].out;
+    }
+}
+
+int seg_watershed_skimage(const seg_image *image, const seg_image *markers, const seg_image *mask,
+                          seg_image *out, int connectivity, double compactness,
+                          int watershed_line)
+{
+    seg__clear_error();
+    const char *who = "watershed_skimage";
+    int rc = seg__check_input(image, SEG_TYPES(SEG_U8, SEG_U16, SEG_S32, SEG_F32), 1u << 1, who);
+    if (rc)
+        return rc;
+    const int w = image->width, h = image->height;
+    if (!seg_image_valid(markers))
+        return seg__fail(SEG_EINVAL, "%s: markers are missing or empty", who);
+    if (markers->type != SEG_S32 || markers->channels != 1)
+        return seg__fail(SEG_ETYPE, "%s: markers must be 1-channel s32 (got %d channels of %s)",
+                         who, markers->channels, seg__type_name(markers->type));
+    if (markers->width != w || markers->height != h)
+        return seg__fail(SEG_ESIZE, "%s: markers are %dx%d but the image is %dx%d", who,
+                         markers->width, markers->height, w, h);
+    if (mask) {
+        if (!seg_image_valid(mask))
+            return seg__fail(SEG_EINVAL, "%s: mask is empty or invalid", who);
+        if (mask->type != SEG_U8 || mask->channels != 1)
+            return seg__fail(SEG_ETYPE, "%s: mask must be 1-channel u8", who);
+        if (mask->width != w || mask->height != h)
+            return seg__fail(SEG_ESIZE, "%s: mask is %dx%d but the image is %dx%d", who,
+                             mask->width, mask->height, w, h);
+    }
+    if (connectivity != 1 && connectivity != 2)
+        return seg__fail(SEG_EINVAL, "%s: connectivity %d is not 1 or 2", who, connectivity);
+    if (!(compactness >= 0) || !isfinite(compactness))
+        return seg__fail(SEG_EINVAL, "%s: compactness %g must be finite and >= 0", who,
+                         compactness);
+    if (image->type == SEG_F32) {
+        for (int y = 0; y < h; y++) {
+            const float *r = seg__row(image, y);
+            for (int x = 0; x < w; x++)
+                if (isnan(r[x]))
+                    return seg__fail(SEG_EINVAL, "%s: the image has NaN at (%d, %d)", who, x, y);
+        }
+    }
+    flood f = {.w2 = w + 2, .h2 = h + 2, .wsl = watershed_line != 0,
+               .compactness = compactness};
+    size_t total;
+    if (!seg__mul((size_t)f.w2, (size_t)f.h2, &total) || total >= (size_t)INT32_MAX)
+        return seg__fail(SEG_ELIMIT, "%s: %dx%d exceeds 2^31 padded pixels", who, w, h);
+    const int compact = compactness > 0;
+    f.px = seg__malloc(total * sizeof(ws_px));
+    if (compact)
+        f.value = seg__calloc(total, sizeof(double));
+    else if (!f.wsl)
+        f.avail = seg__calloc(total, 1); /* border rows stay 0 */
+    if (!f.px || (compact && !f.value) || (!compact && !f.wsl && !f.avail)) {
+        rc = seg__fail(SEG_ENOMEM, "%s: cannot allocate work arrays for %dx%d", who, w, h);
+        goto done;
+    }
+    const ptrdiff_t W = f.w2;
+    const ptrdiff_t nb[8] = {-W, -1, 1, W, -W - 1, -W + 1, W - 1, W + 1};
+    f.nnb = connectivity == 1 ? 4 : 8;
+    memcpy(f.nb, nb, sizeof nb);
+    /* padding and outside-mask pixels: label 0, key WS_OUTSIDE; markers outside the mask
+     * are dropped (skimage multiplies them by the mask) */
+    const ws_px outside = {0, WS_OUTSIDE, -1};
+    for (size_t i = 0; i < (size_t)f.w2; i++)
+        f.px[i] = f.px[total - 1 - i] = outside;
+    ws_ranks ranks = {0};
+    int by_sort = 0;
+    f.nkeys = image->type == SEG_U8 ? 256u : 65536u;
+    if (!compact && (image->type == SEG_S32 || image->type == SEG_F32)) {
+        rc = seg__ws_ranks_build(image, &ranks);
+        if (rc) {
+            seg__ws_ranks_free(&ranks);
+            goto done;
+        }
+        by_sort = ranks.too_many;
+        f.nkeys = ranks.count;
+    }
+    setup_ctx sc = {image, markers, mask, &f, ranks.code && !by_sort ? &ranks : NULL};
+    seg__parallel_for(h, seg__grain(h, 16), setup_rows, &sc);
+    seg__ws_ranks_free(&ranks);
+    if (by_sort) {
+        rc = seg__ws_rank_by_sort(image, f.px, f.w2, &f.nkeys);
+        if (rc)
+            goto done;
+    }
+    rc = compact ? flood_compact(&f) : flood_fast(&f);
+    if (rc)
+        goto done;
+    rc = seg__image_prepare(out, w, h, 1, SEG_S32, who);
+    if (rc)
+        goto done;
+    copy_ctx cc = {out, &f};
+    seg__parallel_for(h, seg__grain(h, 16), copy_rows, &cc);
+done:
+    seg__free(f.px);
+    seg__free(f.avail);
+    seg__free(f.value);
+    return rc;
+}
