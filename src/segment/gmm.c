@@ -3,6 +3,7 @@
 #include "internal.h"
 #include "gmm.h"
 
+#include <math.h>
 #include <string.h>
 
 /* Inverse and determinant of component c's covariance (cv2's calcInverseCovAndDeterm). */
@@ -36,6 +37,7 @@ static int inverse(seg__gmm *g, int ci, double singular_fix, const char *who)
     iv[5] = -(c[0] * c[5] - c[2] * c[3]) * inv_dtrm;
     iv[8] = (c[0] * c[4] - c[1] * c[3]) * inv_dtrm;
     g->norm[ci] = 1.0 / __builtin_sqrt(dtrm);
+    g->lognorm[ci] = __builtin_log(g->norm[ci]);
     return SEG_OK;
 }
 
@@ -59,9 +61,39 @@ double seg__gmm_prob(const seg__gmm *g, const double *col)
     return res;
 }
 
+/* Mahalanobis term of component c, as in seg__gmm_component. */
+static inline double mult_of(const seg__gmm *g, int c, const double *col)
+{
+    const double *m = g->model + SEG_GMM_K + 3 * c, *iv = g->inv[c];
+    double d0 = col[0] - m[0], d1 = col[1] - m[1], d2 = col[2] - m[2];
+    return d0 * (d0 * iv[0] + d1 * iv[3] + d2 * iv[6]) +
+           d1 * (d0 * iv[1] + d1 * iv[4] + d2 * iv[7]) +
+           d2 * (d0 * iv[2] + d1 * iv[5] + d2 * iv[8]);
+}
+
 int seg__gmm_which(const seg__gmm *g, const double *col)
 {
-    int k = 0;
+    /* cv2 compares p_c = norm_c * exp(-mult_c / 2) with a strict '>' starting from 0.
+     * Comparing the logs gives the same answer without exp whenever the best log beats
+     * the runner-up by far more than the rounding of p (1e-9 against ~1e-15) and p does
+     * not underflow; otherwise fall back to cv2's exact arithmetic. */
+    double best = -HUGE_VAL, second = -HUGE_VAL;
+    int k = -1;
+    for (int ci = 0; ci < SEG_GMM_K; ci++) {
+        if (!(g->model[ci] > 0))
+            continue;
+        double q = g->lognorm[ci] - 0.5 * mult_of(g, ci, col);
+        if (q > best) {
+            second = best;
+            best = q;
+            k = ci;
+        } else if (q > second) {
+            second = q;
+        }
+    }
+    if (k >= 0 && best > -700 && best - second > 1e-9)
+        return k;
+    k = 0;
     double max = 0;
     for (int ci = 0; ci < SEG_GMM_K; ci++) {
         double p = seg__gmm_component(g, ci, col);

@@ -13,6 +13,7 @@ typedef struct seg__gmm {
     double inv[SEG_GMM_K][9]; /* inverse covariance, inv[c][r * 3 + k] = cv2's inverseCovs[c][r][k] */
     double norm[SEG_GMM_K];   /* 1 / sqrt(det) */
     double det[SEG_GMM_K];
+    double lognorm[SEG_GMM_K]; /* log(norm), for the exp-free comparison in seg__gmm_which */
 } seg__gmm;
 
 /* Sample statistics for learning: sums and products per component (exact for integer

@@ -84,7 +84,6 @@ typedef struct gc_run {
     seg__gmm bg, fg;
     double beta;
     float *nw;          /* 4 per pixel: left, upleft, up, upright (cv2's leftW ... uprightW) */
-    uint8_t *comp;      /* component per pixel */
     int64_t grain, pieces;
     seg__gmm_acc *acc;  /* per piece: [2 * p] background, [2 * p + 1] foreground */
     int64_t *isum;      /* per piece integer sums (beta) */
@@ -152,19 +151,9 @@ static void nweight_rows(void *vctx, int64_t b, int64_t e)
         }
 }
 
-static void assign_rows(void *vctx, int64_t b, int64_t e)
-{
-    gc_run *r = vctx;
-    for (int y = (int)b; y < e; y++)
-        for (int x = 0; x < r->w; x++) {
-            const uint8_t *c = px(r, x, y);
-            double col[3] = {c[0], c[1], c[2]};
-            r->comp[(size_t)y * r->w + x] =
-                (uint8_t)seg__gmm_which(is_bgd(*mk(r, x, y)) ? &r->bg : &r->fg, col);
-        }
-}
-
-static void learn_rows(void *vctx, int64_t b, int64_t e)
+/* cv2's assignGMMsComponents and learnGMMs in one pass: each pixel's most likely
+ * component of its class's GMM, and that component's statistics (per piece). */
+static void assign_learn_rows(void *vctx, int64_t b, int64_t e)
 {
     gc_run *r = vctx;
     seg__gmm_acc *acc = r->acc + 2 * (b / r->grain);
@@ -173,7 +162,9 @@ static void learn_rows(void *vctx, int64_t b, int64_t e)
         for (int x = 0; x < r->w; x++) {
             const uint8_t *c = px(r, x, y);
             double col[3] = {c[0], c[1], c[2]};
-            seg__gmm_acc_add(acc + !is_bgd(*mk(r, x, y)), r->comp[(size_t)y * r->w + x], col);
+            int bgd = is_bgd(*mk(r, x, y));
+            int comp = seg__gmm_which(bgd ? &r->bg : &r->fg, col);
+            seg__gmm_acc_add(acc + !bgd, comp, col);
         }
 }
 
@@ -308,7 +299,7 @@ done:
 
 static int learn(gc_run *r)
 {
-    seg__parallel_for(r->h, r->grain, learn_rows, r);
+    seg__parallel_for(r->h, r->grain, assign_learn_rows, r);
     seg__gmm_acc acc[2];
     memset(acc, 0, sizeof(acc));
     for (int64_t p = 0; p < r->pieces; p++) {
@@ -422,10 +413,9 @@ int seg_grabcut_run(seg_grabcut *gc, const seg_image *img, seg_image *mask, seg_
         r.grain = seg__grain(r.h, 4);
         r.pieces = (r.h + r.grain - 1) / r.grain;
         r.nw = seg__malloc(n * 4 * sizeof(float));
-        r.comp = seg__malloc(n);
         r.acc = seg__malloc((size_t)r.pieces * 2 * sizeof(seg__gmm_acc));
         r.isum = seg__malloc((size_t)r.pieces * sizeof(int64_t));
-        if (!r.nw || !r.comp || !r.acc || !r.isum) {
+        if (!r.nw || !r.acc || !r.isum) {
             st = seg__fail(SEG_ENOMEM, "grabcut: out of memory");
             goto done;
         }
@@ -437,7 +427,7 @@ int seg_grabcut_run(seg_grabcut *gc, const seg_image *img, seg_image *mask, seg_
         r.beta = beta <= DBL_EPSILON ? 0 : 1.f / (2 * beta / (double)pairs);
         seg__parallel_for(r.h, r.grain, nweight_rows, &r);
         for (int it = 0; it < iter_count && !st; it++) {
-            seg__parallel_for(r.h, r.grain, assign_rows, &r);
+            /* with a frozen model the assignment has no effect (cv2 computes it anyway) */
             if (mode != SEG_GC_EVAL_FREEZE_MODEL && (st = learn(&r)))
                 break;
             st = cut(&r);
@@ -445,7 +435,6 @@ int seg_grabcut_run(seg_grabcut *gc, const seg_image *img, seg_image *mask, seg_
     }
 done:
     seg__free(r.nw);
-    seg__free(r.comp);
     seg__free(r.acc);
     seg__free(r.isum);
     seg__free(r.tnet);

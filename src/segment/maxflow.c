@@ -30,18 +30,14 @@ int seg__gridflow_init(seg__gridflow *g, int w, int h)
     g->nodes = (int64_t)nodes;
     g->cap = seg__calloc(nodes * 8, sizeof(float));
     g->tr = seg__calloc(nodes, sizeof(float));
-    g->parent = seg__malloc(nodes);
-    g->sink = seg__calloc(nodes, 1);
-    g->next = seg__malloc(nodes * sizeof(int32_t));
-    g->ts = seg__malloc(nodes * sizeof(int32_t));
-    g->dist = seg__malloc(nodes * sizeof(int32_t));
+    g->nd = seg__calloc(nodes, sizeof(seg__gfnode));
     g->orphans = seg__malloc(nodes * sizeof(int32_t));
-    if (!g->cap || !g->tr || !g->parent || !g->sink || !g->next || !g->ts || !g->dist ||
-        !g->orphans) {
+    if (!g->cap || !g->tr || !g->nd || !g->orphans) {
         seg__gridflow_free(g);
         return seg__fail(SEG_ENOMEM, "maxflow: out of memory for a %dx%d grid", w, h);
     }
-    memset(g->parent, GF_NONE, nodes);
+    for (size_t v = 0; v < nodes; v++)
+        g->nd[v].parent = GF_NONE;
     return SEG_OK;
 }
 
@@ -51,11 +47,7 @@ void seg__gridflow_free(seg__gridflow *g)
         return;
     seg__free(g->cap);
     seg__free(g->tr);
-    seg__free(g->parent);
-    seg__free(g->sink);
-    seg__free(g->next);
-    seg__free(g->ts);
-    seg__free(g->dist);
+    seg__free(g->nd);
     seg__free(g->orphans);
     memset(g, 0, sizeof(*g));
 }
@@ -96,15 +88,15 @@ typedef struct gf_run {
 
 static void set_active(gf_run *r, int64_t v)
 {
-    int32_t *next = r->g->next;
-    if (next[v])
+    seg__gfnode *nd = r->g->nd;
+    if (nd[v].next)
         return;
     if (r->last)
-        next[r->last] = (int32_t)v;
+        nd[r->last].next = (int32_t)v;
     else
         r->first = v;
     r->last = v;
-    next[v] = (int32_t)v;
+    nd[v].next = (int32_t)v;
 }
 
 static int64_t next_active(gf_run *r)
@@ -114,12 +106,12 @@ static int64_t next_active(gf_run *r)
         int64_t v = r->first;
         if (!v)
             return 0;
-        if (g->next[v] == v)
+        if (g->nd[v].next == v)
             r->first = r->last = 0;
         else
-            r->first = g->next[v];
-        g->next[v] = 0;
-        if (g->parent[v] != GF_NONE)
+            r->first = g->nd[v].next;
+        g->nd[v].next = 0;
+        if (g->nd[v].parent != GF_NONE)
             return v;
     }
 }
@@ -129,7 +121,7 @@ static int64_t next_active(gf_run *r)
 static inline void set_orphan_front(gf_run *r, int64_t v)
 {
     int64_t size = r->hi - r->lo;
-    r->g->parent[v] = GF_ORPHAN;
+    r->g->nd[v].parent = GF_ORPHAN;
     r->head = r->head == 0 ? size - 1 : r->head - 1;
     r->ring[r->head] = (int32_t)v;
     r->count++;
@@ -138,7 +130,7 @@ static inline void set_orphan_front(gf_run *r, int64_t v)
 static inline void set_orphan_rear(gf_run *r, int64_t v)
 {
     int64_t size = r->hi - r->lo, t = r->head + r->count;
-    r->g->parent[v] = GF_ORPHAN;
+    r->g->nd[v].parent = GF_ORPHAN;
     r->ring[t >= size ? t - size : t] = (int32_t)v;
     r->count++;
 }
@@ -152,7 +144,7 @@ static void augment(gf_run *r, int64_t s, int a)
     int64_t t = s + off[a], v;
     float b = cap[s * 8 + a];
     for (v = s;;) {
-        int p = g->parent[v];
+        int p = g->nd[v].parent;
         if (p == GF_TERMINAL)
             break;
         int64_t u = v + off[p];
@@ -162,7 +154,7 @@ static void augment(gf_run *r, int64_t s, int a)
     }
     b = g->tr[v] < b ? g->tr[v] : b;
     for (v = t;;) {
-        int p = g->parent[v];
+        int p = g->nd[v].parent;
         if (p == GF_TERMINAL)
             break;
         float c = cap[v * 8 + p];
@@ -174,7 +166,7 @@ static void augment(gf_run *r, int64_t s, int a)
     cap[s * 8 + a] -= b;
     cap[t * 8 + (a ^ 1)] += b;
     for (v = s;;) {
-        int p = g->parent[v];
+        int p = g->nd[v].parent;
         if (p == GF_TERMINAL)
             break;
         int64_t u = v + off[p];
@@ -186,7 +178,7 @@ static void augment(gf_run *r, int64_t s, int a)
     if ((g->tr[v] -= b) == 0)
         set_orphan_front(r, v);
     for (v = t;;) {
-        int p = g->parent[v];
+        int p = g->nd[v].parent;
         if (p == GF_TERMINAL)
             break;
         int64_t u = v + off[p];
@@ -206,26 +198,26 @@ static void process_orphan(gf_run *r, int64_t i)
     seg__gridflow *g = r->g;
     const int64_t *off = r->off;
     const float *cap = g->cap;
-    int is_sink = g->sink[i];
+    int is_sink = g->nd[i].sink;
     int a0 = GF_NONE, d_min = INT_MAX;
     for (int a = 0; a < 8; a++) {
         int64_t j = i + off[a];
         /* source tree: flow must reach i from j (arc j -> i); sink tree: i -> j */
         float c = is_sink ? cap[i * 8 + a] : cap[j * 8 + (a ^ 1)];
-        if (c <= 0 || g->sink[j] != is_sink || g->parent[j] == GF_NONE)
+        if (c <= 0 || g->nd[j].sink != is_sink || g->nd[j].parent == GF_NONE)
             continue;
         int d = 0;
         int64_t k = j;
         for (;;) {
-            if (g->ts[k] == r->time) {
-                d += g->dist[k];
+            if (g->nd[k].ts == r->time) {
+                d += g->nd[k].dist;
                 break;
             }
-            int p = g->parent[k];
+            int p = g->nd[k].parent;
             d++;
             if (p == GF_TERMINAL) {
-                g->ts[k] = r->time;
-                g->dist[k] = 1;
+                g->nd[k].ts = r->time;
+                g->nd[k].dist = 1;
                 break;
             }
             if (p == GF_ORPHAN) {
@@ -239,16 +231,16 @@ static void process_orphan(gf_run *r, int64_t i)
                 a0 = a;
                 d_min = d;
             }
-            for (k = j; g->ts[k] != r->time; k += off[(int)g->parent[k]]) {
-                g->ts[k] = r->time;
-                g->dist[k] = d--;
+            for (k = j; g->nd[k].ts != r->time; k += off[(int)g->nd[k].parent]) {
+                g->nd[k].ts = r->time;
+                g->nd[k].dist = d--;
             }
         }
     }
     if (a0 != GF_NONE) {
-        g->parent[i] = (int8_t)a0;
-        g->ts[i] = r->time;
-        g->dist[i] = d_min + 1;
+        g->nd[i].parent = (int8_t)a0;
+        g->nd[i].ts = r->time;
+        g->nd[i].dist = d_min + 1;
         return;
     }
     /* No parent: i becomes free; its children become orphans, and neighbours that could
@@ -260,15 +252,15 @@ static void process_orphan(gf_run *r, int64_t i)
         float c_out = is_sink ? cap[j * 8 + (a ^ 1)] : cap[i * 8 + a]; /* arc to a child */
         if (!(c_in > 0) && !(c_out > 0))
             continue;
-        int p = g->parent[j];
-        if (g->sink[j] != is_sink || p == GF_NONE)
+        int p = g->nd[j].parent;
+        if (g->nd[j].sink != is_sink || p == GF_NONE)
             continue;
         if (c_in > 0)
             set_active(r, j);
         if (p == (a ^ 1))
             set_orphan_rear(r, j);
     }
-    g->parent[i] = GF_NONE;
+    g->nd[i].parent = GF_NONE;
 }
 
 static void solve(gf_run *r)
@@ -295,48 +287,48 @@ static void solve(gf_run *r)
         }
     }
     for (int64_t v = r->lo; v < r->hi; v++) {
-        g->next[v] = 0;
-        g->ts[v] = 0;
-        g->dist[v] = 1;
+        g->nd[v].next = 0;
+        g->nd[v].ts = 0;
+        g->nd[v].dist = 1;
         if (g->tr[v] != 0) {
-            g->sink[v] = g->tr[v] < 0;
-            g->parent[v] = GF_TERMINAL;
+            g->nd[v].sink = g->tr[v] < 0;
+            g->nd[v].parent = GF_TERMINAL;
             set_active(r, v);
         } else {
-            g->sink[v] = 0;
-            g->parent[v] = GF_NONE;
+            g->nd[v].sink = 0;
+            g->nd[v].parent = GF_NONE;
         }
     }
     int64_t cur = 0;
     for (;;) {
         if (cur) {
-            g->next[cur] = 0;
-            if (g->parent[cur] == GF_NONE)
+            g->nd[cur].next = 0;
+            if (g->nd[cur].parent == GF_NONE)
                 cur = 0;
         }
         if (!cur && !(cur = next_active(r)))
             break;
         int64_t i = cur, s = -1;
         int sa = 0;
-        if (!g->sink[i]) {
+        if (!g->nd[i].sink) {
             for (int a = 0; a < 8; a++) {
                 if (!(cap[i * 8 + a] > 0))
                     continue;
                 int64_t j = i + off[a];
-                if (g->parent[j] == GF_NONE) {
-                    g->sink[j] = 0;
-                    g->parent[j] = (int8_t)(a ^ 1);
-                    g->ts[j] = g->ts[i];
-                    g->dist[j] = g->dist[i] + 1;
+                if (g->nd[j].parent == GF_NONE) {
+                    g->nd[j].sink = 0;
+                    g->nd[j].parent = (int8_t)(a ^ 1);
+                    g->nd[j].ts = g->nd[i].ts;
+                    g->nd[j].dist = g->nd[i].dist + 1;
                     set_active(r, j);
-                } else if (g->sink[j]) {
+                } else if (g->nd[j].sink) {
                     s = i;
                     sa = a;
                     break;
-                } else if (g->ts[j] <= g->ts[i] && g->dist[j] > g->dist[i]) {
-                    g->parent[j] = (int8_t)(a ^ 1);
-                    g->ts[j] = g->ts[i];
-                    g->dist[j] = g->dist[i] + 1;
+                } else if (g->nd[j].ts <= g->nd[i].ts && g->nd[j].dist > g->nd[i].dist) {
+                    g->nd[j].parent = (int8_t)(a ^ 1);
+                    g->nd[j].ts = g->nd[i].ts;
+                    g->nd[j].dist = g->nd[i].dist + 1;
                 }
             }
         } else {
@@ -344,20 +336,20 @@ static void solve(gf_run *r)
                 int64_t j = i + off[a];
                 if (!(cap[j * 8 + (a ^ 1)] > 0))
                     continue;
-                if (g->parent[j] == GF_NONE) {
-                    g->sink[j] = 1;
-                    g->parent[j] = (int8_t)(a ^ 1);
-                    g->ts[j] = g->ts[i];
-                    g->dist[j] = g->dist[i] + 1;
+                if (g->nd[j].parent == GF_NONE) {
+                    g->nd[j].sink = 1;
+                    g->nd[j].parent = (int8_t)(a ^ 1);
+                    g->nd[j].ts = g->nd[i].ts;
+                    g->nd[j].dist = g->nd[i].dist + 1;
                     set_active(r, j);
-                } else if (!g->sink[j]) {
+                } else if (!g->nd[j].sink) {
                     s = j;
                     sa = a ^ 1;
                     break;
-                } else if (g->ts[j] <= g->ts[i] && g->dist[j] > g->dist[i]) {
-                    g->parent[j] = (int8_t)(a ^ 1);
-                    g->ts[j] = g->ts[i];
-                    g->dist[j] = g->dist[i] + 1;
+                } else if (g->nd[j].ts <= g->nd[i].ts && g->nd[j].dist > g->nd[i].dist) {
+                    g->nd[j].parent = (int8_t)(a ^ 1);
+                    g->nd[j].ts = g->nd[i].ts;
+                    g->nd[j].dist = g->nd[i].dist + 1;
                 }
             }
         }
@@ -366,7 +358,7 @@ static void solve(gf_run *r)
             cur = 0;
             continue;
         }
-        g->next[i] = (int32_t)i; /* keep i current: not re-queued while we augment */
+        g->nd[i].next = (int32_t)i; /* keep i current: not re-queued while we augment */
         augment(r, s, sa);
         while (r->count) {
             int64_t v = r->ring[r->head];

@@ -18,6 +18,15 @@
 extern const int seg__grid_dx[8];
 extern const int seg__grid_dy[8];
 
+/* Solver state of one node, packed so a visit touches one cache line. */
+typedef struct seg__gfnode {
+    int32_t next;  /* active list link (0: not in the list; a self-loop ends it) */
+    int32_t ts, dist;
+    int8_t parent; /* direction to the parent, or GF_TERMINAL / GF_ORPHAN / GF_NONE */
+    uint8_t sink;  /* in the sink tree */
+    uint16_t pad;
+} seg__gfnode;
+
 typedef struct seg__gridflow {
     int w, h;       /* interior size */
     int pw;         /* padded width w + 2 */
@@ -26,10 +35,7 @@ typedef struct seg__gridflow {
     float *tr;      /* nodes: terminal residual, > 0 from source, < 0 to sink */
     double flow;    /* flow through t-links cancelled at set-up + augmented flow */
     /* solver state */
-    int8_t *parent; /* direction to the parent, or GF_TERMINAL / GF_ORPHAN / GF_NONE */
-    uint8_t *sink;  /* node in the sink tree */
-    int32_t *next;  /* active list links (0: not in list; self-loop ends the list) */
-    int32_t *ts, *dist;
+    seg__gfnode *nd;
     int32_t *orphans; /* orphan queue storage, one slot per node */
 } seg__gridflow;
 
@@ -60,7 +66,7 @@ int seg__gridflow_maxflow(seg__gridflow *g);
 static inline int seg__gridflow_is_source(const seg__gridflow *g, int x, int y)
 {
     int64_t v = seg__gridflow_node(g, x, y);
-    return !(g->sink[v] && g->parent[v] >= 0);
+    return !(g->nd[v].sink && g->nd[v].parent >= 0);
 }
 
 #endif
