@@ -72,6 +72,13 @@ bool cli_given(const cli_args *a, const char *name);
  * [lo, hi]. Returns 0, or prints the error and returns 2. */
 int cli_size(const cli_args *a, const char *name, int lo, int hi, int *w, int *h);
 
+/* Write len bytes to path atomically: a temporary file in the same folder, renamed over
+ * path at the end; on failure nothing is left. Returns 0, or prints the error and
+ * returns 2. */
+int cli_write_file(const cli_args *a, const char *path, const void *data, size_t len);
+/* mkdir -p; returns 0, or prints the error and returns 2. */
+int cli_make_dirs(const cli_args *a, const char *path);
+
 /* Print a progress/info line on stdout (what the command did). */
 void cli_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

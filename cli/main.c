@@ -2,6 +2,9 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -34,6 +37,56 @@ int cli_fail_status(const cli_args *a, int status, const char *what)
 {
     const char *msg = seg_last_error();
     return cli_fail(a, "%s: %s", what, *msg ? msg : seg_strerror(status));
+}
+
+int cli_write_file(const cli_args *a, const char *path, const void *data, size_t len)
+{
+    size_t n = strlen(path) + 32;
+    char *tmp = malloc(n);
+    if (!tmp)
+        return cli_fail(a, "out of memory");
+    snprintf(tmp, n, "%s.tmp-%ld", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    bool ok = fd >= 0;
+    for (size_t off = 0; ok && off < len;) {
+        ssize_t w = write(fd, (const char *)data + off, len - off);
+        ok = w > 0;
+        off += ok ? (size_t)w : 0;
+    }
+    int e = errno;
+    if (fd >= 0 && close(fd) != 0)
+        ok = false;
+    if (ok && rename(tmp, path) != 0)
+        ok = false, e = errno;
+    if (!ok) {
+        unlink(tmp);
+        free(tmp);
+        return cli_fail(a, "cannot write %s: %s", path, strerror(e));
+    }
+    free(tmp);
+    return 0;
+}
+
+int cli_make_dirs(const cli_args *a, const char *path)
+{
+    char buf[4096];
+    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+        return cli_fail(a, "path too long: %s", path);
+    for (char *p = buf + 1;; p++) {
+        if (*p == '/' || *p == '\0') {
+            char c = *p;
+            *p = '\0';
+            if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+                return cli_fail(a, "cannot create folder %s: %s", buf, strerror(errno));
+            *p = c;
+            if (!c)
+                break;
+        }
+    }
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+        return cli_fail(a, "%s is not a folder", path);
+    return 0;
 }
 
 void cli_info(const char *fmt, ...)
@@ -269,6 +322,15 @@ int cli_run(const seg_cli_command *c, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* libgomp (segkit's and oneDNN's threads) spins while waiting unless told otherwise,
+     * which starves other threads on a shared machine; it reads OMP_WAIT_POLICY only
+     * when it is loaded, before main, so set it and start again (once). */
+    if (!getenv("OMP_WAIT_POLICY") && !getenv("SEGKIT_REEXEC")) {
+        setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+        setenv("SEGKIT_REEXEC", "1", 1);
+        execv("/proc/self/exe", argv);
+        /* not fatal: go on with the default policy */
+    }
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {
         print_help();

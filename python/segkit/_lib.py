@@ -26,6 +26,14 @@ def _candidates():
     return names
 
 
+# segkit's threads (and oneDNN's) come from libgomp, which by default spins while it
+# waits for work; when the machine is shared that spinning steals the cores the other
+# threads need (measured here: up to 10x slower under load). libgomp reads this setting
+# once, when it is first loaded, so it is set before loading the library, unless the
+# user chose otherwise.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+
 def _load():
     tried = []
     for path in _candidates():

@@ -20,11 +20,13 @@ _CODES = {
     "BGR2RGB": 4, "RGB2BGR": 4, "BGRA2RGBA": 5, "RGBA2BGRA": 5,
     "BGR2GRAY": 6, "RGB2GRAY": 7, "GRAY2BGR": 8, "GRAY2RGB": 8,
     "GRAY2BGRA": 9, "GRAY2RGBA": 9, "BGRA2GRAY": 10, "RGBA2GRAY": 11,
+    "BGR2YCrCb": 36, "RGB2YCrCb": 37, "YCrCb2BGR": 38, "YCrCb2RGB": 39,
     "BGR2HSV": 40, "RGB2HSV": 41, "BGR2Lab": 44, "RGB2Lab": 45,
     "HSV2BGR": 54, "HSV2RGB": 55, "Lab2BGR": 56, "Lab2RGB": 57,
+    "BGR2HSV_FULL": 66, "RGB2HSV_FULL": 67, "HSV2BGR_FULL": 70, "HSV2RGB_FULL": 71,
 }
-_DCN = {0: 4, 1: 3, 2: 4, 3: 3, 4: 3, 5: 4, 6: 1, 7: 1, 8: 3, 9: 4, 10: 1, 11: 1,
-        40: 3, 41: 3, 44: 3, 45: 3, 54: 3, 55: 3, 56: 3, 57: 3}
+_DCN = {36: 3, 37: 3, 38: 3, 39: 3, 0: 4, 1: 3, 2: 4, 3: 3, 4: 3, 5: 4, 6: 1, 7: 1, 8: 3, 9: 4, 10: 1, 11: 1,
+        40: 3, 41: 3, 44: 3, 45: 3, 54: 3, 55: 3, 56: 3, 57: 3, 66: 3, 67: 3, 70: 3, 71: 3}
 
 __all__ = ["cvt_color"]
 for _name, _value in _CODES.items():

@@ -65,8 +65,11 @@ def _run(func, args, src, dst, who):
         simg, keep = as_image(arr, who)
     if dst is None:
         # numpy's allocation skips the zero-fill a library-allocated image would get.
-        dst = np.empty(arr.shape, arr.dtype)
-    elif not isinstance(dst, np.ndarray) or dst.shape != arr.shape or dst.dtype != arr.dtype:
+        # Like cv2, an H x W x 1 input gives an H x W output.
+        shape = arr.shape[:2] if arr.ndim == 3 and arr.shape[2] == 1 else arr.shape
+        dst = np.empty(shape, arr.dtype)
+    elif not isinstance(dst, np.ndarray) or dst.dtype != arr.dtype or \
+            dst.reshape(dst.shape[:2] + (-1,)).shape != arr.reshape(arr.shape[:2] + (-1,)).shape:
         raise Error(-9, "%s: dst must be an array of shape %s and dtype %s"
                     % (who, arr.shape, arr.dtype))
     dimg = _fast_view(dst)

@@ -1,8 +1,15 @@
-/* The one parallel-for every operation uses (OpenMP underneath). The split into pieces
- * depends only on the problem size, never on the thread count. */
+/* The one parallel-for every operation uses. The split into pieces depends only on the
+ * problem size, never on the thread count.
+ *
+ * A small pthread pool rather than an OpenMP parallel region: the caller takes pieces
+ * itself and waits only for workers that actually joined the job, never for one the OS
+ * has not scheduled yet. An OpenMP region ends with a barrier that every team thread
+ * must reach, so on a busy machine each call could stall for a scheduler time slice
+ * (10-30 ms measured with 2 threads on a loaded 2-core machine, for work of 1 ms);
+ * cv2's own pool avoids this the same way. */
 #include "internal.h"
 
-#include <omp.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -40,8 +47,67 @@ int64_t seg__grain(int64_t n, int64_t min_grain)
     return g < min_grain ? min_grain : g;
 }
 
+/* Pool state; the job fields are written under `mu` before workers are woken, and only
+ * read by the caller and by workers counted in `active`. A job is complete when the
+ * caller has run out of pieces and no worker is active. */
+static struct {
+    pthread_mutex_t mu;
+    pthread_cond_t wake, done;
+    int workers;      /* threads started so far (only grows) */
+    int slots;        /* workers still allowed to join the current job */
+    int active;       /* workers inside the current job */
+    int busy;         /* a job is running: nested or concurrent calls run serially */
+    unsigned long gen;/* job counter, so a worker joins each job at most once */
+    seg_range_fn fn;
+    void *ctx;
+    int64_t n, grain, pieces;
+    atomic_llong next;
+} pool = {.mu = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER,
+          .done = PTHREAD_COND_INITIALIZER};
+
+static void run_pieces(void)
+{
+    for (;;) {
+        int64_t p = atomic_fetch_add(&pool.next, 1);
+        if (p >= pool.pieces)
+            return;
+        pool.fn(pool.ctx, p * pool.grain, SEG_MIN(pool.n, (p + 1) * pool.grain));
+    }
+}
+
+static void *worker(void *arg)
+{
+    unsigned long seen = 0;
+    pthread_mutex_lock(&pool.mu);
+    for (;;) {
+        while (pool.gen == seen || pool.slots == 0) {
+            seen = pool.gen; /* a job with no free slot is skipped */
+            pthread_cond_wait(&pool.wake, &pool.mu);
+        }
+        seen = pool.gen;
+        pool.slots--;
+        pool.active++;
+        pthread_mutex_unlock(&pool.mu);
+        run_pieces();
+        pthread_mutex_lock(&pool.mu);
+        if (--pool.active == 0)
+            pthread_cond_signal(&pool.done);
+    }
+    return arg;
+}
+
+/* A forked child has none of the parent's workers: start again from an empty pool. */
+static void pool_after_fork_child(void)
+{
+    pthread_mutex_init(&pool.mu, NULL);
+    pthread_cond_init(&pool.wake, NULL);
+    pthread_cond_init(&pool.done, NULL);
+    pool.workers = pool.slots = pool.active = pool.busy = 0;
+}
+
 void seg__parallel_for(int64_t n, int64_t grain, seg_range_fn fn, void *ctx)
 {
+    static atomic_int atfork_done;
     if (n <= 0)
         return;
     if (grain < 1)
@@ -50,12 +116,40 @@ void seg__parallel_for(int64_t n, int64_t grain, seg_range_fn fn, void *ctx)
     int threads = seg_get_num_threads();
     if (threads > pieces)
         threads = (int)pieces;
-    if (threads <= 1 || omp_in_parallel()) {
+    if (threads > 1 && !atomic_exchange(&atfork_done, 1))
+        pthread_atfork(NULL, NULL, pool_after_fork_child);
+    pthread_mutex_lock(&pool.mu);
+    if (threads <= 1 || pool.busy) {
+        pthread_mutex_unlock(&pool.mu);
         for (int64_t p = 0; p < pieces; p++)
             fn(ctx, p * grain, SEG_MIN(n, (p + 1) * grain));
         return;
     }
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
-    for (int64_t p = 0; p < pieces; p++)
-        fn(ctx, p * grain, SEG_MIN(n, (p + 1) * grain));
+    while (pool.workers < threads - 1) {
+        pthread_t t;
+        if (pthread_create(&t, NULL, worker, NULL) != 0)
+            break; /* fewer helpers; the caller still does every piece left */
+        pthread_detach(t);
+        pool.workers++;
+    }
+    pool.busy = 1;
+    pool.fn = fn;
+    pool.ctx = ctx;
+    pool.n = n;
+    pool.grain = grain;
+    pool.pieces = pieces;
+    atomic_store(&pool.next, 0);
+    pool.slots = threads - 1;
+    pool.gen++;
+    pthread_cond_broadcast(&pool.wake);
+    pthread_mutex_unlock(&pool.mu);
+
+    run_pieces();
+
+    pthread_mutex_lock(&pool.mu);
+    pool.slots = 0; /* late wakers skip this job */
+    while (pool.active > 0)
+        pthread_cond_wait(&pool.done, &pool.mu);
+    pool.busy = 0;
+    pthread_mutex_unlock(&pool.mu);
 }

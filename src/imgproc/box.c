@@ -28,49 +28,63 @@ static void box_v_u8_16_plain(const seg__sep *f, const void *const *rows, const 
     box_v_u8_16(f, rows, departed, state, drow);
 }
 
-/* Integer sums in 32 bits (wrapping like cv2's int when unnormalised sums overflow). */
-#define BOX_H_INT(name, T)                                                            \
+static void box_v_u8_32_plain(const seg__sep *f, const void *const *rows, const void *departed,
+                              void *state, void *drow)
+{
+    box_v_u8_32(f, rows, departed, state, drow);
+}
+
+/* Horizontal sums. Border columns go through xmap; interior columns sum kw taps with the
+ * tap loop outside, so the element loop is contiguous and vectorises; very wide kernels
+ * use running sums instead (two operations a pixel whatever kw is). Integer sums wrap in
+ * 32 bits like cv2's int sums when unnormalised sums overflow. */
+#define BOX_H(name, T, ST)                                                            \
     static void name(const seg__sep *f, const void *srow, void *hrow)                 \
     {                                                                                 \
         const T *s = srow;                                                            \
-        uint32_t *h = hrow;                                                           \
-        int cn = f->cn, w = f->n / cn;                                                \
-        for (int x = 0; x < w; x++) {                                                 \
-            const int *m = f->xmap + x;                                               \
-            int inside = x >= f->x0 && x < f->x1;                                     \
-            for (int c = 0; c < cn; c++) {                                            \
-                uint32_t acc = 0;                                                     \
-                for (int i = 0; i < f->kw; i++) {                                     \
-                    int sx = inside ? x - f->rx + i : m[i];                           \
-                    if (sx >= 0)                                                      \
-                        acc += s[sx * cn + c];                                        \
+        ST *h = hrow;                                                                 \
+        int cn = f->cn, w = f->n / cn, kw = f->kw;                                    \
+        for (int part = 0; part < 2; part++) {                                        \
+            int xa = part == 0 ? 0 : SEG_MAX(f->x1, f->x0);                           \
+            int xb = part == 0 ? SEG_MIN(f->x0, w) : w;                               \
+            for (int x = xa; x < xb; x++) {                                           \
+                const int *m = f->xmap + x;                                           \
+                for (int c = 0; c < cn; c++) {                                        \
+                    ST acc = 0;                                                       \
+                    for (int i = 0; i < kw; i++)                                      \
+                        if (m[i] >= 0)                                                \
+                            acc += s[m[i] * cn + c];                                  \
+                    h[x * cn + c] = acc;                                              \
                 }                                                                     \
-                h[x * cn + c] = acc;                                                  \
             }                                                                         \
         }                                                                             \
+        int e0 = f->x0 * cn, e1 = f->x1 * cn;                                         \
+        const T *p = s - f->rx * cn;                                                  \
+        if (e0 >= e1)                                                                 \
+            return;                                                                   \
+        if (kw <= 32) {                                                               \
+            for (int e = e0; e < e1; e++)                                             \
+                h[e] = p[e];                                                          \
+            for (int i = 1; i < kw; i++) {                                            \
+                const T *q = p + i * cn;                                              \
+                for (int e = e0; e < e1; e++)                                         \
+                    h[e] += q[e];                                                     \
+            }                                                                         \
+            return;                                                                   \
+        }                                                                             \
+        for (int c = 0; c < cn; c++) {                                                \
+            ST acc = 0;                                                               \
+            for (int i = 0; i < kw; i++)                                              \
+                acc += p[e0 + c + i * cn];                                            \
+            h[e0 + c] = acc;                                                          \
+        }                                                                             \
+        for (int e = e0 + cn; e < e1; e++)                                            \
+            h[e] = h[e - cn] + p[e + (kw - 1) * cn] - p[e - cn];                      \
     }
-BOX_H_INT(box_h_u8_32, uint8_t)
-BOX_H_INT(box_h_u16_32, uint16_t)
-
-static void box_h_f32(const seg__sep *f, const void *srow, void *hrow)
-{
-    const float *s = srow;
-    double *h = hrow;
-    int cn = f->cn, w = f->n / cn;
-    for (int x = 0; x < w; x++) {
-        const int *m = f->xmap + x;
-        int inside = x >= f->x0 && x < f->x1;
-        for (int c = 0; c < cn; c++) {
-            double acc = 0;
-            for (int i = 0; i < f->kw; i++) {
-                int sx = inside ? x - f->rx + i : m[i];
-                if (sx >= 0)
-                    acc += s[sx * cn + c];
-            }
-            h[x * cn + c] = acc;
-        }
-    }
-}
+BOX_H(box_h_u8_32, uint8_t, uint32_t)
+BOX_H(box_h_u16_32, uint16_t, uint32_t)
+BOX_H(box_h_f32, float, double)
+BOX_H(box_h_u16_f64, uint16_t, double)
 
 static void running_u32(const seg__sep *f, const void *const *rows, const void *departed,
                         uint32_t *sum)
@@ -89,41 +103,38 @@ static void running_u32(const seg__sep *f, const void *const *rows, const void *
     }
 }
 
-/* cv2's ColumnSum<int, T>: saturate(round(s * scale)), float for the SIMD-covered part. */
-static double scale_int(const seg__sep *f, int32_t s, int e, int vec_end)
-{
-    if (e < vec_end)
-        return nearbyintf((float)s * (float)f->scale);
-    return nearbyint((double)s * f->scale);
-}
-
-static void box_v_u8_32(const seg__sep *f, const void *const *rows, const void *departed,
-                        void *state, void *drow)
-{
-    uint32_t *sum = state;
-    uint8_t *d = drow;
-    running_u32(f, rows, departed, sum);
-    int vec_end = f->n / 8 * 8;
-    for (int e = 0; e < f->n; e++) {
-        int32_t s = (int32_t)sum[e];
-        double v = f->normalize ? scale_int(f, s, e, vec_end) : (double)s;
-        d[e] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+/* cv2's ColumnSum<int, T>: saturate(round(s * scale)), half to even; in float (as its
+ * SIMD loops do) for the first (n / 8) * 8 elements of a row, in double for the rest.
+ * Adding and removing 1.5 * 2^23 rounds a float below 2^22 to an integer, half to even,
+ * in a form the compiler can vectorise. */
+#define BOX_V_INT(name, T, MAXV)                                                      \
+    static void name(const seg__sep *f, const void *const *rows, const void *departed,\
+                     void *state, void *drow)                                         \
+    {                                                                                 \
+        uint32_t *sum = state;                                                        \
+        T *d = drow;                                                                  \
+        int n = f->n, vec_end = f->n / 8 * 8;                                         \
+        running_u32(f, rows, departed, sum);                                          \
+        if (!f->normalize) {                                                          \
+            for (int e = 0; e < n; e++) {                                             \
+                int32_t v = (int32_t)sum[e];                                          \
+                d[e] = (T)(v < 0 ? 0 : v > MAXV ? MAXV : v);                          \
+            }                                                                         \
+            return;                                                                   \
+        }                                                                             \
+        const float fs = (float)f->scale, magic = 12582912.0f;                        \
+        for (int e = 0; e < vec_end; e++) {                                           \
+            float v = (float)(int32_t)sum[e] * fs;                                    \
+            v = v > (float)MAXV ? (float)MAXV : v < 0 ? 0 : v;                        \
+            d[e] = (T)(int32_t)((v + magic) - magic);                                 \
+        }                                                                             \
+        for (int e = vec_end; e < n; e++) {                                           \
+            double v = nearbyint((double)(int32_t)sum[e] * f->scale);                 \
+            d[e] = (T)(v < 0 ? 0 : v > MAXV ? MAXV : v);                              \
+        }                                                                             \
     }
-}
-
-static void box_v_u16_32(const seg__sep *f, const void *const *rows, const void *departed,
-                         void *state, void *drow)
-{
-    uint32_t *sum = state;
-    uint16_t *d = drow;
-    running_u32(f, rows, departed, sum);
-    int vec_end = f->n / 8 * 8;
-    for (int e = 0; e < f->n; e++) {
-        int32_t s = (int32_t)sum[e];
-        double v = f->normalize ? scale_int(f, s, e, vec_end) : (double)s;
-        d[e] = (uint16_t)(v < 0 ? 0 : v > 65535 ? 65535 : v);
-    }
-}
+BOX_V_INT(box_v_u8_32w, uint8_t, 255)
+BOX_V_INT(box_v_u16_32, uint16_t, 65535)
 
 static void box_v_f32(const seg__sep *f, const void *const *rows, const void *departed,
                       void *state, void *drow)
@@ -170,22 +181,6 @@ static void box_v_u16_f64(const seg__sep *f, const void *const *rows, const void
     }
 }
 
-static void box_h_u16_f64(const seg__sep *f, const void *srow, void *hrow)
-{
-    const uint16_t *s = srow;
-    double *h = hrow;
-    int cn = f->cn, w = f->n / cn;
-    for (int x = 0; x < w; x++) {
-        const int *m = f->xmap + x;
-        for (int c = 0; c < cn; c++) {
-            double acc = 0;
-            for (int i = 0; i < f->kw; i++)
-                if (m[i] >= 0)
-                    acc += s[m[i] * cn + c];
-            h[x * cn + c] = acc;
-        }
-    }
-}
 
 int seg_box_blur(const seg_image *src, seg_image *dst, int ksize_w, int ksize_h, int normalize,
                  int border)
@@ -252,11 +247,20 @@ int seg_box_blur(const seg_image *src, seg_image *dst, int ksize_w, int ksize_h,
             f.hline = seg__box_h_u8_16_avx2;
             f.vline = seg__box_v_u8_16_avx2;
         }
+    } else if (src->type == SEG_U8 && ksize_w <= 257) {
+        f.hbytes = n * sizeof(uint16_t);
+        f.state_bytes = n * sizeof(uint32_t);
+        f.hline = box_h_u8_16_plain;
+        f.vline = box_v_u8_32_plain;
+        if (cpu & SEG_CPU_AVX2) {
+            f.hline = seg__box_h_u8_16_avx2;
+            f.vline = seg__box_v_u8_32_avx2;
+        }
     } else if (src->type == SEG_U8 || (src->type == SEG_U16 && (!normalize || area <= 32768))) {
         f.hbytes = n * sizeof(uint32_t);
         f.state_bytes = n * sizeof(uint32_t);
         f.hline = src->type == SEG_U8 ? box_h_u8_32 : box_h_u16_32;
-        f.vline = src->type == SEG_U8 ? box_v_u8_32 : box_v_u16_32;
+        f.vline = src->type == SEG_U8 ? box_v_u8_32w : box_v_u16_32;
     } else if (src->type == SEG_U16) {
         f.hbytes = n * sizeof(double);
         f.state_bytes = n * sizeof(double);

@@ -3,10 +3,13 @@
  * (modules/imgproc/src/color.cpp, color_rgb.simd.hpp). */
 #include "color_internal.h"
 
+#include <math.h>
 #include <string.h>
 
 /* What a code does; channel rules copy cvtColor's CvtHelper sets. */
-typedef enum { K_REORDER, K_GRAY, K_FROM_GRAY, K_HSV, K_HSV_INV, K_LAB, K_LAB_INV } kind;
+typedef enum {
+    K_REORDER, K_GRAY, K_FROM_GRAY, K_HSV, K_HSV_INV, K_LAB, K_LAB_INV, K_YCRCB, K_YCRCB_INV
+} kind;
 
 typedef struct {
     int code;
@@ -39,7 +42,25 @@ static const code_info CODES[] = {
     {SEG_COLOR_HSV2RGB, K_HSV_INV, 1u << 3, 3, 2, "HSV2RGB"},
     {SEG_COLOR_LAB2BGR, K_LAB_INV, 1u << 3, 3, 0, "LAB2BGR"},
     {SEG_COLOR_LAB2RGB, K_LAB_INV, 1u << 3, 3, 2, "LAB2RGB"},
+    {SEG_COLOR_BGR2YCRCB, K_YCRCB, S34, 3, 0, "BGR2YCrCb"},
+    {SEG_COLOR_RGB2YCRCB, K_YCRCB, S34, 3, 2, "RGB2YCrCb"},
+    {SEG_COLOR_YCRCB2BGR, K_YCRCB_INV, 1u << 3, 3, 0, "YCrCb2BGR"},
+    {SEG_COLOR_YCRCB2RGB, K_YCRCB_INV, 1u << 3, 3, 2, "YCrCb2RGB"},
+    {SEG_COLOR_BGR2HSV_FULL, K_HSV, S34, 3, 0, "BGR2HSV_FULL"},
+    {SEG_COLOR_RGB2HSV_FULL, K_HSV, S34, 3, 2, "RGB2HSV_FULL"},
+    {SEG_COLOR_HSV2BGR_FULL, K_HSV_INV, 1u << 3, 3, 0, "HSV2BGR_FULL"},
+    {SEG_COLOR_HSV2RGB_FULL, K_HSV_INV, 1u << 3, 3, 2, "HSV2RGB_FULL"},
 };
+
+/* u8 hue range: 180, or for *_FULL 256 going to HSV but 255 coming back (as cv2). */
+static int hue_range(int code)
+{
+    if (code == SEG_COLOR_BGR2HSV_FULL || code == SEG_COLOR_RGB2HSV_FULL)
+        return 256;
+    if (code == SEG_COLOR_HSV2BGR_FULL || code == SEG_COLOR_HSV2RGB_FULL)
+        return 255;
+    return 180;
+}
 
 static const code_info *find_code(int code)
 {
@@ -51,30 +72,35 @@ static const code_info *find_code(int code)
 
 /* ---- reordering and alpha (RGB2RGB of OpenCV): dst = src[bidx], src[1], src[bidx^2]
  * (, src alpha or max) ---- */
+/* Constant strides in each branch let the compiler vectorize the u16/f32 loops. */
+#define REORDER_LOOP(SCN, DCN, T, ALPHA)                                                  \
+    for (int i = 0; i < n; i++, s += SCN, d += DCN) {                                     \
+        T t0 = s[bidx], t1 = s[1], t2 = s[bidx ^ 2];                                      \
+        d[0] = t0; d[1] = t1; d[2] = t2;                                                  \
+        if (DCN == 4)                                                                     \
+            d[DCN - 1] = ALPHA;                                                           \
+    }
 #define DEFINE_REORDER(NAME, T, MAXV)                                                     \
     static void NAME(const void *src, void *dst, int n, const seg__cvt *c)               \
     {                                                                                     \
         const T *s = src;                                                                 \
         T *d = dst;                                                                       \
         int scn = c->scn, dcn = c->dcn, bidx = c->bidx;                                   \
-        if (dcn == 3) {                                                                   \
-            for (int i = 0; i < n; i++, s += scn, d += 3) {                               \
-                T t0 = s[bidx], t1 = s[1], t2 = s[bidx ^ 2];                              \
-                d[0] = t0; d[1] = t1; d[2] = t2;                                          \
-            }                                                                             \
+        if (dcn == 3 && scn == 3) {                                                       \
+            REORDER_LOOP(3, 3, T, MAXV)                                                   \
+        } else if (dcn == 3) {                                                            \
+            REORDER_LOOP(4, 3, T, MAXV)                                                   \
         } else if (scn == 3) {                                                            \
-            for (int i = 0; i < n; i++, s += 3, d += 4) {                                 \
-                T t0 = s[bidx], t1 = s[1], t2 = s[bidx ^ 2];                              \
-                d[0] = t0; d[1] = t1; d[2] = t2; d[3] = MAXV;                             \
-            }                                                                             \
+            REORDER_LOOP(3, 4, T, MAXV)                                                   \
         } else {                                                                          \
-            for (int i = 0; i < n; i++, s += 4, d += 4) {                                 \
-                T t0 = s[bidx], t1 = s[1], t2 = s[bidx ^ 2], t3 = s[3];                   \
-                d[0] = t0; d[1] = t1; d[2] = t2; d[3] = t3;                               \
-            }                                                                             \
+            REORDER_LOOP(4, 4, T, s[3])                                                   \
         }                                                                                 \
     }
-DEFINE_REORDER(reorder_u8, uint8_t, 255)
+DEFINE_REORDER(reorder_u8_plain, uint8_t, 255)
+void seg__cvt_reorder_u8(const void *src, void *dst, int n, const seg__cvt *c)
+{
+    reorder_u8_plain(src, dst, n, c);
+}
 DEFINE_REORDER(reorder_u16, uint16_t, 65535)
 DEFINE_REORDER(reorder_f32, float, 1.0f)
 
@@ -84,16 +110,22 @@ DEFINE_REORDER(reorder_f32, float, 1.0f)
         const T *s = src;                                                                 \
         T *d = dst;                                                                       \
         if (c->dcn == 3) {                                                                \
-            for (int i = 0; i < n; i++, d += 3)                                           \
-                d[0] = d[1] = d[2] = s[i];                                                \
+            for (int i = 0; i < n; i++) {                                                 \
+                T v = s[i];                                                               \
+                d[3 * i] = v; d[3 * i + 1] = v; d[3 * i + 2] = v;                         \
+            }                                                                             \
         } else {                                                                          \
-            for (int i = 0; i < n; i++, d += 4) {                                         \
-                d[0] = d[1] = d[2] = s[i];                                                \
-                d[3] = MAXV;                                                              \
+            for (int i = 0; i < n; i++) {                                                 \
+                T v = s[i];                                                               \
+                d[4 * i] = v; d[4 * i + 1] = v; d[4 * i + 2] = v; d[4 * i + 3] = MAXV;    \
             }                                                                             \
         }                                                                                 \
     }
 DEFINE_FROM_GRAY(from_gray_u8, uint8_t, 255)
+void seg__cvt_from_gray_u8(const void *src, void *dst, int n, const seg__cvt *c)
+{
+    from_gray_u8(src, dst, n, c);
+}
 DEFINE_FROM_GRAY(from_gray_u16, uint16_t, 65535)
 DEFINE_FROM_GRAY(from_gray_f32, float, 1.0f)
 
@@ -113,25 +145,39 @@ void seg__cvt_gray_from_u8(const void *src, void *dst, int n, const seg__cvt *c)
                          GRAY_SHIFT);
 }
 
+/* Constant channel strides (3 or 4) let the compiler vectorize these loops. */
+#define GRAY_LOOP(SCN, EXPR)                                                              \
+    for (int i = 0; i < n; i++, s += SCN)                                                 \
+        d[i] = EXPR;
+
 static void gray_from_u16(const void *src, void *dst, int n, const seg__cvt *c)
 {
     const uint16_t *s = src;
     uint16_t *d = dst;
-    int scn = c->scn;
     uint32_t c0 = c->bidx ? RY15 : BY15, c2 = c->bidx ? BY15 : RY15;
-    for (int i = 0; i < n; i++, s += scn)
-        d[i] = (uint16_t)((s[0] * c0 + s[1] * (uint32_t)GY15 + s[2] * c2 +
-                           (1u << (GRAY_SHIFT - 1))) >> GRAY_SHIFT);
+#define G16 (uint16_t)((s[0] * c0 + s[1] * (uint32_t)GY15 + s[2] * c2 + (1u << (GRAY_SHIFT - 1))) \
+                       >> GRAY_SHIFT)
+    if (c->scn == 3) {
+        GRAY_LOOP(3, G16)
+    } else {
+        GRAY_LOOP(4, G16)
+    }
+#undef G16
 }
 
-static void gray_from_f32(const void *src, void *dst, int n, const seg__cvt *c)
+void seg__cvt_gray_from_f32(const void *src, void *dst, int n, const seg__cvt *c)
 {
     const float *s = src;
     float *d = dst;
-    int scn = c->scn;
     float c0 = c->bidx ? 0.299f : 0.114f, c2 = c->bidx ? 0.114f : 0.299f;
-    for (int i = 0; i < n; i++, s += scn)
-        d[i] = s[0] * c0 + s[1] * 0.587f + s[2] * c2;
+    /* cv2's AVX2 code computes fma(x2, c2, fma(x1, 0.587, x0 * c0)) on blocks of 8 pixels;
+     * its scalar tail x0*c0 + x1*0.587 + x2*c2 is contracted by the compiler into
+     * fma(x2, c2, fma(x0, c0, x1 * 0.587)). Both copied, so f32 gray is bit-exact. */
+    int nsimd = n / 8 * 8, scn = c->scn;
+    for (int i = 0; i < nsimd; i++, s += scn)
+        d[i] = fmaf(s[2], c2, fmaf(s[1], 0.587f, s[0] * c0));
+    for (int i = nsimd; i < n; i++, s += scn)
+        d[i] = fmaf(s[2], c2, fmaf(s[0], c0, s[1] * 0.587f));
 }
 
 /* ---- dispatch ---- */
@@ -144,23 +190,39 @@ seg__cvt_row seg__cvt_kernel(int code, seg_type type, unsigned cpu)
     int avx2 = (cpu & SEG_CPU_AVX2) != 0, avx512 = (cpu & SEG_CPU_AVX512) != 0;
     switch (ci->k) {
     case K_REORDER:
-        return type == SEG_U8 ? reorder_u8 : type == SEG_U16 ? reorder_u16
+        if (type == SEG_U8)
+            return avx512 ? seg__cvt_reorder_u8_avx512
+                          : avx2 ? seg__cvt_reorder_u8_avx2 : seg__cvt_reorder_u8;
+        return type == SEG_U16 ? reorder_u16
                                            : type == SEG_F32 ? reorder_f32 : NULL;
     case K_FROM_GRAY:
-        return type == SEG_U8 ? from_gray_u8 : type == SEG_U16 ? from_gray_u16
+        if (type == SEG_U8)
+            return avx2 ? seg__cvt_from_gray_u8_avx2 : seg__cvt_from_gray_u8;
+        return type == SEG_U16 ? from_gray_u16
                                              : type == SEG_F32 ? from_gray_f32 : NULL;
     case K_GRAY:
         if (type == SEG_U8)
             return avx2 ? seg__cvt_gray_from_u8_avx2 : seg__cvt_gray_from_u8;
-        return type == SEG_U16 ? gray_from_u16 : type == SEG_F32 ? gray_from_f32 : NULL;
+        if (type == SEG_F32)
+            return avx2 ? seg__cvt_gray_from_f32_avx2 : seg__cvt_gray_from_f32;
+        if (type == SEG_U16)
+            return avx512 ? seg__cvt_gray_from_u16_avx512
+                          : avx2 ? seg__cvt_gray_from_u16_avx2 : gray_from_u16;
+        return NULL;
     case K_HSV:
         if (type == SEG_U8)
-            return avx2 ? seg__cvt_hsv_from_u8_avx2 : seg__cvt_hsv_from_u8;
-        return type == SEG_F32 ? seg__cvt_hsv_from_f32 : NULL;
+            return avx512 ? seg__cvt_hsv_from_u8_avx512
+                          : avx2 ? seg__cvt_hsv_from_u8_avx2 : seg__cvt_hsv_from_u8;
+        if (type == SEG_F32)
+            return avx2 ? seg__cvt_hsv_from_f32_avx2 : seg__cvt_hsv_from_f32;
+        return NULL;
     case K_HSV_INV:
         if (type == SEG_U8)
-            return avx2 ? seg__cvt_hsv_to_u8_avx2 : seg__cvt_hsv_to_u8;
-        return type == SEG_F32 ? seg__cvt_hsv_to_f32 : NULL;
+            return avx512 ? seg__cvt_hsv_to_u8_avx512
+                          : avx2 ? seg__cvt_hsv_to_u8_avx2 : seg__cvt_hsv_to_u8;
+        if (type == SEG_F32)
+            return avx2 ? seg__cvt_hsv_to_f32_avx2 : seg__cvt_hsv_to_f32;
+        return NULL;
     case K_LAB:
         if (type == SEG_U8)
             return avx512 ? seg__cvt_lab_from_u8_avx512
@@ -168,12 +230,34 @@ seg__cvt_row seg__cvt_kernel(int code, seg_type type, unsigned cpu)
         if (type == SEG_F32)
             return avx2 ? seg__cvt_lab_from_f32_avx2 : seg__cvt_lab_from_f32;
         return NULL;
+    case K_YCRCB:
+        return seg__cvt_ycrcb_kernel(0, type);
+    case K_YCRCB_INV:
+        return seg__cvt_ycrcb_kernel(1, type);
     case K_LAB_INV:
         if (type == SEG_U8)
             return avx2 ? seg__cvt_lab_to_u8_avx2 : seg__cvt_lab_to_u8;
-        return type == SEG_F32 ? seg__cvt_lab_to_f32 : NULL;
+        if (type == SEG_F32)
+            return avx2 ? seg__cvt_lab_to_f32_avx2 : seg__cvt_lab_to_f32;
+        return NULL;
     }
     return NULL;
+}
+
+/* Rough cost of a kernel in 0.1 ns per pixel (SIMD kernels, one core), for the split. */
+static int64_t cost_per_pixel(kind k, seg_type t)
+{
+    int f = t == SEG_U8 ? 1 : 3;
+    switch (k) {
+    case K_REORDER: case K_FROM_GRAY: return 3 * f;
+    case K_GRAY: return 2 * f;
+    case K_HSV: return 7 * f;
+    case K_HSV_INV: return 11 * f;
+    case K_LAB: return t == SEG_U8 ? 10 : 100;
+    case K_LAB_INV: return t == SEG_U8 ? 40 : 50;
+    case K_YCRCB: case K_YCRCB_INV: return 10;
+    }
+    return 10;
 }
 
 typedef struct {
@@ -223,13 +307,19 @@ int seg_cvt_color(const seg_image *src, seg_image *dst, int code)
     if (rc)
         return rc;
     job j = {src, dst, seg__cvt_kernel(code, src->type, seg__cpu_active()),
-             {src->channels, ci->dcn, ci->bidx, NULL}};
+             {src->channels, ci->dcn, ci->bidx, hue_range(code), NULL, 0}};
+    size_t out_bytes = (size_t)dst->height * dst->stride;
+    j.cvt.stream = out_bytes >= ((size_t)8 << 20); /* well past a core's cache share */
     if (ci->k == K_LAB || ci->k == K_LAB_INV) {
         j.cvt.lab = seg__lab_tables_get();
         if (!j.cvt.lab)
             return seg__fail(SEG_ENOMEM, "cvt_color: cannot allocate the Lab tables");
     }
-    int64_t min_rows = SEG_MAX(1, 16384 / src->width);
+    /* Pieces of at least ~0.5 ms of work: a light conversion of a small image runs on the
+     * calling thread, where a fork/join would cost more than it saves (and far more on a
+     * loaded machine, where a worker may wait a whole time slice to be scheduled). */
+    int64_t min_pixels = 5000000 / cost_per_pixel(ci->k, src->type);
+    int64_t min_rows = SEG_MAX(1, min_pixels / src->width);
     seg__parallel_for(src->height, seg__grain(src->height, min_rows), run_rows, &j);
     return SEG_OK;
 }

@@ -44,4 +44,47 @@ static inline void seg__store8_u8x3(uint8_t *d, __m256i c0, __m256i c1, __m256i 
     _mm_storeu_si128((__m128i *)(d + 12), _mm256_extracti128_si256(v, 1));
 }
 
+/* 8 pixels of 3 floats <-> three vectors (permute + blend transposes). */
+static inline void seg__load8_f32x3(const float *s, __m256 *x, __m256 *y, __m256 *z)
+{
+    __m256 a = _mm256_loadu_ps(s), b = _mm256_loadu_ps(s + 8), c = _mm256_loadu_ps(s + 16);
+#define SEG_P(v, ...) _mm256_permutevar8x32_ps(v, _mm256_setr_epi32(__VA_ARGS__))
+    *x = _mm256_blend_ps(_mm256_blend_ps(SEG_P(a, 0, 3, 6, 0, 0, 0, 0, 0),
+                                         SEG_P(b, 0, 0, 0, 1, 4, 7, 0, 0), 0x38),
+                         SEG_P(c, 0, 0, 0, 0, 0, 0, 2, 5), 0xC0);
+    *y = _mm256_blend_ps(_mm256_blend_ps(SEG_P(a, 1, 4, 7, 0, 0, 0, 0, 0),
+                                         SEG_P(b, 0, 0, 0, 2, 5, 0, 0, 0), 0x18),
+                         SEG_P(c, 0, 0, 0, 0, 0, 0, 3, 6), 0xE0);
+    *z = _mm256_blend_ps(_mm256_blend_ps(SEG_P(a, 2, 5, 0, 0, 0, 0, 0, 0),
+                                         SEG_P(b, 0, 0, 0, 3, 6, 0, 0, 0), 0x1C),
+                         SEG_P(c, 0, 0, 0, 0, 0, 1, 4, 7), 0xE0);
+}
+
+static inline void seg__store8_f32x3(float *d, __m256 x, __m256 y, __m256 z)
+{
+    _mm256_storeu_ps(d, _mm256_blend_ps(_mm256_blend_ps(SEG_P(x, 0, 0, 0, 1, 0, 0, 2, 0),
+                                                        SEG_P(y, 0, 0, 0, 0, 1, 0, 0, 2), 0x92),
+                                        SEG_P(z, 0, 0, 0, 0, 0, 1, 0, 0), 0x24));
+    _mm256_storeu_ps(d + 8, _mm256_blend_ps(_mm256_blend_ps(SEG_P(x, 0, 3, 0, 0, 4, 0, 0, 5),
+                                                            SEG_P(y, 0, 0, 3, 0, 0, 4, 0, 0), 0x24),
+                                            SEG_P(z, 2, 0, 0, 3, 0, 0, 4, 0), 0x49));
+    _mm256_storeu_ps(d + 16, _mm256_blend_ps(_mm256_blend_ps(SEG_P(x, 0, 0, 6, 0, 0, 7, 0, 0),
+                                                             SEG_P(y, 5, 0, 0, 6, 0, 0, 7, 0), 0x49),
+                                             SEG_P(z, 0, 5, 0, 0, 6, 0, 0, 7), 0x92));
+#undef SEG_P
+}
+
+/* 8 pixels of 3 or 4 floats -> three vectors. */
+static inline void seg__load8_f32(const float *s, int scn, __m256 *x, __m256 *y, __m256 *z)
+{
+    if (scn == 3) {
+        seg__load8_f32x3(s, x, y, z);
+    } else {
+        const __m256i idx = _mm256_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28);
+        *x = _mm256_i32gather_ps(s, idx, 4);
+        *y = _mm256_i32gather_ps(s + 1, idx, 4);
+        *z = _mm256_i32gather_ps(s + 2, idx, 4);
+    }
+}
+
 #endif

@@ -18,15 +18,16 @@
 #pragma clang fp contract(off)
 #endif
 
-static int g_sdiv[256], g_hdiv[256];
+static int g_sdiv[256], g_hdiv[256], g_hdiv256[256];
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 
 static void build_hsv_tables(void)
 {
-    g_sdiv[0] = g_hdiv[0] = 0;
+    g_sdiv[0] = g_hdiv[0] = g_hdiv256[0] = 0;
     for (int i = 1; i < 256; i++) {
         g_sdiv[i] = (int)nearbyint((255 << 12) / (1.0 * i));
         g_hdiv[i] = (int)nearbyint((180 << 12) / (6.0 * i));
+        g_hdiv256[i] = (int)nearbyint((256 << 12) / (6.0 * i));
     }
 }
 
@@ -36,15 +37,15 @@ const int *seg__hsv_sdiv(void)
     return g_sdiv;
 }
 
-const int *seg__hsv_hdiv(void)
+const int *seg__hsv_hdiv(int hrange)
 {
     pthread_once(&g_once, build_hsv_tables);
-    return g_hdiv;
+    return hrange == 256 ? g_hdiv256 : g_hdiv;
 }
 
 void seg__cvt_hsv_from_u8(const void *src, void *dst, int n, const seg__cvt *c)
 {
-    pthread_once(&g_once, build_hsv_tables);
+    const int *hdiv = seg__hsv_hdiv(c->hrange);
     const uint8_t *s = src;
     uint8_t *d = dst;
     int scn = c->scn, bidx = c->bidx;
@@ -56,22 +57,56 @@ void seg__cvt_hsv_from_u8(const void *src, void *dst, int n, const seg__cvt *c)
         int vr = v == r ? -1 : 0, vg = v == g ? -1 : 0;
         int sat = (diff * g_sdiv[v] + (1 << 11)) >> 12;
         int h = (vr & (g - b)) + (~vr & ((vg & (b - r + 2 * diff)) + (~vg & (r - g + 4 * diff))));
-        h = (h * g_hdiv[diff] + (1 << 11)) >> 12;
-        h += h < 0 ? 180 : 0;
+        h = (h * hdiv[diff] + (1 << 11)) >> 12;
+        h += h < 0 ? c->hrange : 0;
         d[0] = (uint8_t)SEG_MIN(SEG_MAX(h, 0), 255);
         d[1] = (uint8_t)sat;
         d[2] = (uint8_t)v;
     }
 }
 
+/* max/min as the SIMD instructions define them, so plain and SIMD agree on signed zeros. */
+static float mx(float a, float b) { return a > b ? a : b; }
+static float mn(float a, float b) { return a < b ? a : b; }
+
+void seg__cvt_hsv_from_f32_tail(const float *s, float *d, int count, const seg__cvt *c)
+{
+    int scn = c->scn, bidx = c->bidx;
+    for (int i = 0; i < count; i++, s += scn, d += 3) {
+        float b = s[bidx], g = s[1], r = s[bidx ^ 2];
+        float v = r, vmin = r;
+        if (v < g) v = g;
+        if (v < b) v = b;
+        if (vmin > g) vmin = g;
+        if (vmin > b) vmin = b;
+        float diff = v - vmin;
+        float sat = diff / (fabsf(v) + FLT_EPSILON);
+        float rev = (float)(60.0 / (double)(diff + FLT_EPSILON));
+        float h;
+        if (v == r)
+            h = (g - b) * rev;
+        else if (v == g)
+            h = fmaf(b - r, rev, 120.0f); /* contracted in cv2's AVX2 build */
+        else
+            h = fmaf(r - g, rev, 240.0f);
+        if (h < 0)
+            h += 360.0f;
+        d[0] = h;
+        d[1] = sat;
+        d[2] = v;
+    }
+}
+
+/* cv2 (AVX2) runs blocks of 8 pixels through its SIMD formula (fma(h, 60/(diff+eps),
+ * offset)) and the tail through the scalar one; the same split here. */
 void seg__cvt_hsv_from_f32(const void *src, void *dst, int n, const seg__cvt *c)
 {
     const float *s = src;
     float *d = dst;
-    int scn = c->scn, bidx = c->bidx;
-    for (int i = 0; i < n; i++, s += scn, d += 3) {
+    int scn = c->scn, bidx = c->bidx, nsimd = n / 8 * 8;
+    for (int i = 0; i < nsimd; i++, s += scn, d += 3) {
         float b = s[bidx], g = s[1], r = s[bidx ^ 2];
-        float vmax = fmaxf(fmaxf(r, g), b), vmin = fminf(fminf(r, g), b);
+        float vmax = mx(mx(r, g), b), vmin = mn(mn(r, g), b);
         float diff = vmax - vmin;
         float sat = diff / (fabsf(vmax) + FLT_EPSILON);
         float h, res;
@@ -86,11 +121,11 @@ void seg__cvt_hsv_from_f32(const void *src, void *dst, int n, const seg__cvt *c)
             res = 240.0f;
         }
         float rev = 60.0f / (diff + FLT_EPSILON);
-        float hr = h * rev;
-        d[0] = hr + res;
+        d[0] = fmaf(h, rev, res);
         d[1] = sat;
         d[2] = vmax;
     }
+    seg__cvt_hsv_from_f32_tail(s, d, n - nsimd, c);
 }
 
 /* HSV2RGB_simd of OpenCV: h already scaled to sectors (0..6). */
@@ -105,7 +140,7 @@ static void hsv2rgb_simd(float h, float s, float v, float *b, float *g, float *r
     float tab3 = v * fmaf(-s, 1.0f - h, 1.0f);
     float sec6 = pre * (1.0f / 6.0f);
     float sector = pre - truncf(sec6) * 6.0f;
-    *b = sector < 2 ? tab1 : sector == 2 ? tab3 : sector == 3 || sector == 4 ? tab0 : tab2;
+    *b = sector < 2 ? tab1 : sector == 2 ? tab3 : sector > 4 ? tab2 : tab0;
     *g = sector < 1 ? tab3 : sector == 1 || sector == 2 ? tab0 : sector == 3 ? tab2 : tab1;
     *r = sector < 1 ? tab0 : sector == 1 ? tab2 : sector == 2 || sector == 3 ? tab1
                                                 : sector == 4 ? tab3 : tab0;
@@ -121,7 +156,9 @@ static void hsv2rgb_native(float h, float s, float v, float *b, float *g, float 
     static const int sector_data[6][3] = {{1, 3, 0}, {1, 0, 2}, {3, 0, 1},
                                           {0, 2, 1}, {0, 1, 3}, {2, 1, 0}};
     h = fmodf(h, 6.0f);
-    int sector = (int)floorf(h);
+    float fl = floorf(h);
+    /* cvFloor of NaN/inf is INT_MIN on x86, sent to sector 0 below; no UB here. */
+    int sector = fl >= 0.0f && fl < 6.0f ? (int)fl : -1;
     h -= (float)sector;
     if ((unsigned)sector >= 6u) {
         sector = 0;
@@ -153,7 +190,7 @@ static uint8_t sat_trunc(float x)
 void seg__cvt_hsv_to_u8_native(const uint8_t *s, uint8_t *d, int count, const seg__cvt *c)
 {
     int dcn = c->dcn, bidx = c->bidx;
-    const float hscale = 6.0f / 180.0f;
+    const float hscale = 6.0f / (float)c->hrange;
     for (int i = 0; i < count; i++, s += 3, d += dcn) {
         float h = (float)s[0] * hscale, sat = (float)s[1] * (1.0f / 255.0f);
         float v = (float)s[2] * (1.0f / 255.0f);
@@ -170,7 +207,7 @@ void seg__cvt_hsv_to_u8_native(const uint8_t *s, uint8_t *d, int count, const se
 void seg__cvt_hsv_to_u8_trunc(const uint8_t *s, uint8_t *d, int count, const seg__cvt *c)
 {
     int dcn = c->dcn, bidx = c->bidx;
-    const float hscale = 6.0f / 180.0f;
+    const float hscale = 6.0f / (float)c->hrange;
     for (int i = 0; i < count; i++, s += 3, d += dcn) {
         float h = (float)s[0] * hscale, sat = (float)s[1] * (1.0f / 255.0f);
         float v = (float)s[2] * (1.0f / 255.0f);
@@ -192,13 +229,13 @@ void seg__cvt_hsv_to_u8(const void *src, void *dst, int n, const seg__cvt *c)
                               (uint8_t *)dst + (size_t)nsimd * c->dcn, n - nsimd, c);
 }
 
-void seg__cvt_hsv_to_f32(const void *src, void *dst, int n, const seg__cvt *c)
+/* cv2 runs blocks of 8 pixels through HSV2RGB_simd and the tail through the native
+ * formula; the same split here. */
+void seg__cvt_hsv_to_f32_native(const float *s, float *d, int count, const seg__cvt *c)
 {
-    const float *s = src;
-    float *d = dst;
     int dcn = c->dcn, bidx = c->bidx;
     const float hscale = 6.0f / 360.0f;
-    for (int i = 0; i < n; i++, s += 3, d += dcn) {
+    for (int i = 0; i < count; i++, s += 3, d += dcn) {
         float b, g, r;
         hsv2rgb_native(s[0] * hscale, s[1], s[2], &b, &g, &r);
         d[bidx] = b;
@@ -207,4 +244,23 @@ void seg__cvt_hsv_to_f32(const void *src, void *dst, int n, const seg__cvt *c)
         if (dcn == 4)
             d[3] = 1.0f;
     }
+}
+
+void seg__cvt_hsv_to_f32(const void *src, void *dst, int n, const seg__cvt *c)
+{
+    const float *s = src;
+    float *d = dst;
+    int dcn = c->dcn, bidx = c->bidx;
+    const float hscale = 6.0f / 360.0f;
+    int nsimd = n / 8 * 8;
+    for (int i = 0; i < nsimd; i++, s += 3, d += dcn) {
+        float b, g, r;
+        hsv2rgb_simd(s[0] * hscale, s[1], s[2], &b, &g, &r);
+        d[bidx] = b;
+        d[1] = g;
+        d[bidx ^ 2] = r;
+        if (dcn == 4)
+            d[3] = 1.0f;
+    }
+    seg__cvt_hsv_to_f32_native(s, d, n - nsimd, c);
 }

@@ -50,18 +50,23 @@ const seg__lab_tables *seg__lab_tables_get(void);
 typedef struct seg__cvt {
     int scn, dcn;   /* source / destination channels */
     int bidx;       /* 0: blue first (BGR), 2: red first (RGB) */
+    int hrange;     /* u8 hue range: 180; *_FULL: 256 to HSV, 255 back (cv2's choice) */
     const seg__lab_tables *lab;
+    int stream;     /* output too big to stay cached: kernels may use non-temporal stores */
 } seg__cvt;
 
 typedef void (*seg__cvt_row)(const void *src, void *dst, int n, const seg__cvt *c);
 
-/* RGB2HSV_b's division tables: sdiv[v] = round(255*2^12/v), hdiv[d] = round(180*2^12/(6d)). */
+/* RGB2HSV_b's division tables: sdiv[v] = round(255*2^12/v), hdiv[d] =
+ * round(hrange*2^12/(6d)) for hrange 180 or 256. */
 const int *seg__hsv_sdiv(void);
-const int *seg__hsv_hdiv(void);
+const int *seg__hsv_hdiv(int hrange);
 /* HSV2RGB_b's two formulas, count pixels from s to d: cv2's SIMD blocks (truncating)
  * and its scalar tail (rounding). */
 void seg__cvt_hsv_to_u8_trunc(const uint8_t *s, uint8_t *d, int count, const seg__cvt *c);
 void seg__cvt_hsv_to_u8_native(const uint8_t *s, uint8_t *d, int count, const seg__cvt *c);
+void seg__cvt_hsv_from_f32_tail(const float *s, float *d, int count, const seg__cvt *c);
+void seg__cvt_hsv_to_f32_native(const float *s, float *d, int count, const seg__cvt *c);
 
 /* Plain C kernels (the oracle). */
 void seg__cvt_hsv_from_u8(const void *src, void *dst, int n, const seg__cvt *c);
@@ -73,15 +78,32 @@ void seg__cvt_lab_from_f32(const void *src, void *dst, int n, const seg__cvt *c)
 void seg__cvt_lab_to_u8(const void *src, void *dst, int n, const seg__cvt *c);
 void seg__cvt_lab_to_f32(const void *src, void *dst, int n, const seg__cvt *c);
 void seg__cvt_gray_from_u8(const void *src, void *dst, int n, const seg__cvt *c);
+void seg__cvt_reorder_u8(const void *src, void *dst, int n, const seg__cvt *c);
+void seg__cvt_gray_from_f32(const void *src, void *dst, int n, const seg__cvt *c);
+void seg__cvt_from_gray_u8(const void *src, void *dst, int n, const seg__cvt *c);
+
+/* YCrCb (color_yuv.c): plain kernels only. */
+seg__cvt_row seg__cvt_ycrcb_kernel(int inverse, seg_type type);
 
 /* SIMD kernels: same contract, same bytes. */
 void seg__cvt_lab_from_u8_avx2(const void *src, void *dst, int n, const seg__cvt *c);
 void seg__cvt_lab_from_u8_avx512(const void *src, void *dst, int n, const seg__cvt *c);
 void seg__cvt_lab_to_u8_avx2(const void *src, void *dst, int n, const seg__cvt *c);
 void seg__cvt_gray_from_u8_avx2(const void *src, void *dst, int n, const seg__cvt *c);
+void seg__cvt_reorder_u8_avx2(const void *src, void *dst, int n, const seg__cvt *c);
 void seg__cvt_hsv_from_u8_avx2(const void *src, void *dst, int n, const seg__cvt *c);
 void seg__cvt_hsv_to_u8_avx2(const void *src, void *dst, int n, const seg__cvt *c);
 void seg__cvt_lab_from_f32_avx2(const void *src, void *dst, int n, const seg__cvt *c);
+void seg__cvt_gray_from_u16_avx2(const void *src, void *dst, int n, const seg__cvt *c);
+void seg__cvt_from_gray_u8_avx2(const void *src, void *dst, int n, const seg__cvt *c);
+void seg__cvt_gray_from_f32_avx2(const void *src, void *dst, int n, const seg__cvt *c);
+void seg__cvt_hsv_from_f32_avx2(const void *src, void *dst, int n, const seg__cvt *c);
+void seg__cvt_hsv_to_f32_avx2(const void *src, void *dst, int n, const seg__cvt *c);
+void seg__cvt_lab_to_f32_avx2(const void *src, void *dst, int n, const seg__cvt *c);
+void seg__cvt_hsv_from_u8_avx512(const void *src, void *dst, int n, const seg__cvt *c);
+void seg__cvt_hsv_to_u8_avx512(const void *src, void *dst, int n, const seg__cvt *c);
+void seg__cvt_reorder_u8_avx512(const void *src, void *dst, int n, const seg__cvt *c);
+void seg__cvt_gray_from_u16_avx512(const void *src, void *dst, int n, const seg__cvt *c);
 
 /* Pick the kernel for a code/type at the current CPU level; NULL when unsupported.
  * Exposed so the C test can run the plain and the SIMD kernel side by side. */

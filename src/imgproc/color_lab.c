@@ -126,7 +126,7 @@ static void spline_build(const float *f, int n, float *tab)
     }
 }
 
-static void build_forward_lut(seg__lab_tables *t, const double *m, const double *w)
+static int build_forward_lut(seg__lab_tables *t, const double *m, const double *w)
 {
     enum { D = SEG_LAB_LUT_DIM };
     /* scaledCoeffs: the p axis is blue (OpenCV's LUT is indexed B, G, R). */
@@ -138,7 +138,9 @@ static void build_forward_lut(seg__lab_tables *t, const double *m, const double 
         s[i * 3 + 2] = (float)(m[i * 3 + 0] * sw);
     }
     const float f9033 = 24389.0f / 27.0f;
-    static int16_t prev[D * D * D * 3];
+    int16_t *prev = seg__malloc(sizeof(int16_t) * D * D * D * 3);
+    if (!prev)
+        return -1;
     for (int p = 0; p < D; p++)
         for (int q = 0; q < D; q++)
             for (int r = 0; r < D; r++) {
@@ -193,6 +195,8 @@ static void build_forward_lut(seg__lab_tables *t, const double *m, const double 
                 wt[4] = (int16_t)(p * qq * rr);  wt[5] = (int16_t)(p * qq * r);
                 wt[6] = (int16_t)(p * q * rr);   wt[7] = (int16_t)(p * q * r);
             }
+    seg__free(prev);
+    return 0;
 }
 
 static seg__lab_tables *g_tables;
@@ -283,7 +287,11 @@ static void build_tables(void)
     for (int i = 0; i <= SEG_GAMMA_TAB; i++)
         ig[i] = apply_inv_gamma((1.0f / SEG_GAMMA_TAB) * (float)i);
     spline_build(ig, SEG_GAMMA_TAB, t->inv_gamma_spline);
-    build_forward_lut(t, m, w);
+    if (build_forward_lut(t, m, w) != 0) {
+        seg__free(t->lut);
+        seg__free(t);
+        return;
+    }
     g_tables = t;
 }
 
@@ -350,9 +358,10 @@ void seg__cvt_lab_to_u8(const void *src, void *dst, int n, const seg__cvt *c)
 
 /* ---- f32 kernels ---- */
 
+/* min(max(v, 0), 1) with the SIMD max/min semantics: NaN becomes 0 (never an index). */
 static float clip01(float v)
 {
-    return v < 0.0f ? 0.0f : v > 1.0f ? 1.0f : v;
+    return v > 0.0f ? (v < 1.0f ? v : 1.0f) : 0.0f;
 }
 
 void seg__cvt_lab_from_f32(const void *src, void *dst, int n, const seg__cvt *c)

@@ -101,28 +101,41 @@ void seg__cvt_lab_to_u8_avx2(const void *src, void *dst, int n, const seg__cvt *
     seg__cvt_lab_to_u8(s, d, n - i, c);
 }
 
-/* f32 -> Lab: per pixel, the 8 corners' L, a, b (int16) times the 8 weights with
- * vpmaddwd, summed horizontally; the same integer sums as the plain kernel. */
+/* f32 -> Lab: two pixels per 256-bit step (one per lane): the 8 corners' L, a, b
+ * (int16) times the 8 weights with vpmaddwd, summed horizontally; the same integer sums
+ * as the plain kernel, then the same float scaling. */
+static inline __m256i load2(const int16_t *p0, const int16_t *p1)
+{
+    return _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)p0)),
+                                   _mm_loadu_si128((const __m128i *)p1), 1);
+}
+
 void seg__cvt_lab_from_f32_avx2(const void *src, void *dst, int n, const seg__cvt *c)
 {
     const seg__lab_tables *t = c->lab;
     const float *s = src;
     float *d = dst;
-    int scn = c->scn, bidx = c->bidx, i = 0;
+    int scn = c->scn, i = 0;
     const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f);
     const __m256 base = _mm256_set1_ps((float)SEG_LAB_BASE);
-    const __m256i vidx = scn == 3 ? _mm256_setr_epi32(0, 3, 6, 9, 12, 15, 18, 21)
-                                  : _mm256_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28);
-    const __m128 scale = _mm_setr_ps(100.0f / SEG_LAB_BASE, 256.0f / SEG_LAB_BASE,
-                                     256.0f / SEG_LAB_BASE, 0.0f);
-    const __m128 shift = _mm_setr_ps(0.0f, 128.0f, 128.0f, 0.0f);
-    const __m128i half = _mm_set1_epi32(1 << (SEG_TRI_SHIFT * 3 - 1));
+    const __m256 scale = _mm256_setr_ps(100.0f / SEG_LAB_BASE, 256.0f / SEG_LAB_BASE,
+                                        256.0f / SEG_LAB_BASE, 0.0f, 100.0f / SEG_LAB_BASE,
+                                        256.0f / SEG_LAB_BASE, 256.0f / SEG_LAB_BASE, 0.0f);
+    const __m256 shift = _mm256_setr_ps(0.0f, 128.0f, 128.0f, 0.0f, 0.0f, 128.0f, 128.0f, 0.0f);
+    const __m256i half = _mm256_set1_epi32(1 << (SEG_TRI_SHIFT * 3 - 1));
+    const __m256i pack6 = _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 7, 7);
+    const __m256i mask6 = _mm256_setr_epi32(-1, -1, -1, -1, -1, -1, 0, 0);
+    const __m256i m = _mm256_set1_epi32(15);
     int32_t cell[8], wi[8];
     for (; i + 8 <= n; i += 8, s += 8 * scn) {
-        __m256 x = _mm256_i32gather_ps(s + bidx, vidx, 4);
-        __m256 y = _mm256_i32gather_ps(s + 1, vidx, 4);
-        __m256 z = _mm256_i32gather_ps(s + (bidx ^ 2), vidx, 4);
-        /* clip() of OpenCV: NaN stays NaN there; min/max here (NaN input is undefined). */
+        __m256 x, y, z;
+        seg__load8_f32(s, scn, &x, &y, &z);
+        if (c->bidx) {
+            __m256 tmp = x;
+            x = z;
+            z = tmp;
+        }
+        /* OpenCV's clip(): v < 0 ? 0 : v > 1 ? 1 : v (NaN input is not specified). */
         __m256i cx = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_min_ps(_mm256_max_ps(x, zero), one), base));
         __m256i cy = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_min_ps(_mm256_max_ps(y, zero), one), base));
         __m256i cz = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_min_ps(_mm256_max_ps(z, zero), one), base));
@@ -132,31 +145,89 @@ void seg__cvt_lab_from_f32_avx2(const void *src, void *dst, int n, const seg__cv
         ci = _mm256_add_epi32(ci, _mm256_mullo_epi32(_mm256_srli_epi32(cz, 9),
                                                      _mm256_set1_epi32(24 * SEG_LAB_LUT_DIM *
                                                                        SEG_LAB_LUT_DIM)));
-        const __m256i m = _mm256_set1_epi32(15);
         __m256i w = _mm256_slli_epi32(_mm256_and_si256(_mm256_srli_epi32(cx, 5), m), 3);
         w = _mm256_add_epi32(w, _mm256_slli_epi32(_mm256_and_si256(_mm256_srli_epi32(cy, 5), m), 7));
         w = _mm256_add_epi32(w, _mm256_slli_epi32(_mm256_and_si256(_mm256_srli_epi32(cz, 5), m), 11));
         _mm256_storeu_si256((__m256i *)cell, ci);
         _mm256_storeu_si256((__m256i *)wi, w);
-        for (int j = 0; j < 8; j++, d += 3) {
-            const int16_t *p = t->lut + cell[j];
-            __m128i wv = _mm_loadu_si128((const __m128i *)(t->tri + wi[j]));
-            __m128i l = _mm_madd_epi16(_mm_loadu_si128((const __m128i *)p), wv);
-            __m128i a = _mm_madd_epi16(_mm_loadu_si128((const __m128i *)(p + 8)), wv);
-            __m128i b = _mm_madd_epi16(_mm_loadu_si128((const __m128i *)(p + 16)), wv);
-            __m128i la = _mm_hadd_epi32(l, a);
-            __m128i bz = _mm_hadd_epi32(b, _mm_setzero_si128());
-            __m128i sum = _mm_hadd_epi32(la, bz);
-            sum = _mm_srai_epi32(_mm_add_epi32(sum, half), SEG_TRI_SHIFT * 3);
-            __m128 f = _mm_sub_ps(_mm_mul_ps(_mm_cvtepi32_ps(sum), scale), shift);
-            if (i + j + 1 < n) {
-                _mm_storeu_ps(d, f);
-            } else {
-                float tmp[4];
-                _mm_storeu_ps(tmp, f);
-                d[0] = tmp[0]; d[1] = tmp[1]; d[2] = tmp[2];
-            }
+        for (int j = 0; j < 8; j += 2, d += 6) {
+            const int16_t *p0 = t->lut + cell[j], *p1 = t->lut + cell[j + 1];
+            __m256i wv = load2(t->tri + wi[j], t->tri + wi[j + 1]);
+            __m256i l = _mm256_madd_epi16(load2(p0, p1), wv);
+            __m256i a = _mm256_madd_epi16(load2(p0 + 8, p1 + 8), wv);
+            __m256i b = _mm256_madd_epi16(load2(p0 + 16, p1 + 16), wv);
+            __m256i sum = _mm256_hadd_epi32(_mm256_hadd_epi32(l, a),
+                                            _mm256_hadd_epi32(b, _mm256_setzero_si256()));
+            sum = _mm256_srai_epi32(_mm256_add_epi32(sum, half), SEG_TRI_SHIFT * 3);
+            __m256 f = _mm256_sub_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(sum), scale), shift);
+            _mm256_maskstore_ps(d, mask6, _mm256_permutevar8x32_ps(f, pack6));
         }
     }
     seg__cvt_lab_from_f32(s, d, n - i, c);
+}
+
+static inline __m256 spline8(__m256 x, const float *tab)
+{
+    __m256i ix = _mm256_cvttps_epi32(x);
+    ix = _mm256_min_epi32(_mm256_max_epi32(ix, _mm256_setzero_si256()),
+                          _mm256_set1_epi32(SEG_GAMMA_TAB - 1));
+    x = _mm256_sub_ps(x, _mm256_cvtepi32_ps(ix));
+    ix = _mm256_slli_epi32(ix, 2);
+    __m256 t0 = _mm256_i32gather_ps(tab, ix, 4), t1 = _mm256_i32gather_ps(tab + 1, ix, 4);
+    __m256 t2 = _mm256_i32gather_ps(tab + 2, ix, 4), t3 = _mm256_i32gather_ps(tab + 3, ix, 4);
+    __m256 r = _mm256_add_ps(_mm256_mul_ps(t3, x), t2);
+    r = _mm256_add_ps(_mm256_mul_ps(r, x), t1);
+    return _mm256_add_ps(_mm256_mul_ps(r, x), t0);
+}
+
+/* Lab -> BGR f32: OpenCV's SIMD formula (reciprocal multiplications, no FMA) on blocks of
+ * 8 pixels; the tail (fewer than 8) goes to the plain kernel's division formula. */
+void seg__cvt_lab_to_f32_avx2(const void *src, void *dst, int n, const seg__cvt *c)
+{
+    const seg__lab_tables *t = c->lab;
+    const float *s = src;
+    float *d = dst;
+    if (c->dcn != 3) {
+        seg__cvt_lab_to_f32(src, dst, n, c);
+        return;
+    }
+    const float *k = t->lab2rgb_cf[c->bidx != 0];
+    __m256 kk[9];
+    for (int j = 0; j < 9; j++)
+        kk[j] = _mm256_set1_ps(k[j]);
+    const __m256 lth = _mm256_set1_ps(8.0f), fth = _mm256_set1_ps(6.0f / 29.0f);
+    const __m256 b16 = _mm256_set1_ps(16.0f / 116.0f), inv903 = _mm256_set1_ps(1.0f / 903.3f);
+    const __m256 k7787 = _mm256_set1_ps(7.787f), inv7787 = _mm256_set1_ps(1.0f / 7.787f);
+    const __m256 k16 = _mm256_set1_ps(16.0f), inv116 = _mm256_set1_ps(1.0f / 116.0f);
+    const __m256 inv500 = _mm256_set1_ps(1.0f / 500.0f), ninv200 = _mm256_set1_ps(-1.0f / 200.0f);
+    const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f);
+    const __m256 gscale = _mm256_set1_ps((float)SEG_GAMMA_TAB);
+    int i = 0;
+    for (; i + 8 <= n; i += 8, s += 24, d += 24) {
+        __m256 li, ai, bi;
+        seg__load8_f32x3(s, &li, &ai, &bi);
+        __m256 lo = _mm256_cmp_ps(li, lth, _CMP_LE_OQ);
+        __m256 ylo = _mm256_mul_ps(li, inv903);
+        __m256 fylo = _mm256_add_ps(_mm256_mul_ps(k7787, ylo), b16);
+        __m256 fyhi = _mm256_mul_ps(_mm256_add_ps(li, k16), inv116);
+        __m256 yhi = _mm256_mul_ps(_mm256_mul_ps(fyhi, fyhi), fyhi);
+        __m256 y = _mm256_blendv_ps(yhi, ylo, lo), fy = _mm256_blendv_ps(fyhi, fylo, lo);
+        __m256 f[2] = {_mm256_add_ps(_mm256_mul_ps(ai, inv500), fy),
+                       _mm256_add_ps(_mm256_mul_ps(bi, ninv200), fy)};
+        for (int j = 0; j < 2; j++) {
+            __m256 flo = _mm256_mul_ps(_mm256_sub_ps(f[j], b16), inv7787);
+            __m256 fhi = _mm256_mul_ps(_mm256_mul_ps(f[j], f[j]), f[j]);
+            f[j] = _mm256_blendv_ps(fhi, flo, _mm256_cmp_ps(f[j], fth, _CMP_LE_OQ));
+        }
+        __m256 o[3];
+        for (int j = 0; j < 3; j++) {
+            __m256 v = _mm256_add_ps(_mm256_mul_ps(kk[3 * j], f[0]),
+                                     _mm256_add_ps(_mm256_mul_ps(kk[3 * j + 1], y),
+                                                   _mm256_mul_ps(kk[3 * j + 2], f[1])));
+            v = _mm256_min_ps(_mm256_max_ps(v, zero), one);
+            o[j] = spline8(_mm256_mul_ps(v, gscale), t->inv_gamma_spline);
+        }
+        seg__store8_f32x3(d, o[0], o[1], o[2]);
+    }
+    seg__cvt_lab_to_f32(s, d, n - i, c);
 }

@@ -66,18 +66,21 @@ void seg__gauss_v_u8_avx2(const seg__sep *f, const void *const *rows, const void
 void seg__gauss_h_u8_avx512(const seg__sep *f, const void *srow, void *hrow);
 void seg__gauss_v_u8_avx512(const seg__sep *f, const void *const *rows, const void *departed,
                             void *state, void *drow);
+void seg__gauss_h_u16_avx2(const seg__sep *f, const void *srow, void *hrow);
+void seg__gauss_v_u16_avx2(const seg__sep *f, const void *const *rows, const void *departed,
+                           void *state, void *drow);
 void seg__gauss_h_f32_edges(const seg__sep *f, const float *s, float *h);
 void seg__gauss_h_f32_avx2(const seg__sep *f, const void *srow, void *hrow);
 void seg__gauss_v_f32_avx2(const seg__sep *f, const void *const *rows, const void *departed,
                            void *state, void *drow);
 
 /* Box filter kernels (box.c, box_avx2.c). h-rows hold horizontal sums: uint16 for u8
- * with kw * kh <= 256 (cv2's ushort path), int32 for other integer cases, double for f32. */
-void seg__box_h_u8_16(const seg__sep *f, const void *srow, void *hrow);
-void seg__box_v_u8_16(const seg__sep *f, const void *const *rows, const void *departed,
-                      void *state, void *drow);
+ * with kw <= 257, column sums uint16 when kw * kh <= 256 (cv2's ushort path) and uint32
+ * beyond; uint32 sums for u16, double for f32. */
 void seg__box_h_u8_16_avx2(const seg__sep *f, const void *srow, void *hrow);
 void seg__box_v_u8_16_avx2(const seg__sep *f, const void *const *rows, const void *departed,
+                           void *state, void *drow);
+void seg__box_v_u8_32_avx2(const seg__sep *f, const void *const *rows, const void *departed,
                            void *state, void *drow);
 
 #endif

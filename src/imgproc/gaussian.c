@@ -7,10 +7,14 @@
  * to 8 (u8) or 16 (u16) fractional bits with error diffusion, rows are filtered exactly
  * in integers, and the column sum is rounded once: out = (sum + half) >> (2 * bits).
  * f32 filters with the float kernel (cv2's sepFilter2D), results within float rounding. */
-#include "gaussian_impl.h"
+#include "gaussian_u16.h"
 
 #include <math.h>
 #include <string.h>
+
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF /* the SIMD float kernels must give the same bits */
+#endif
 
 #define GAUSS_MAX_KSIZE 65535
 
@@ -78,16 +82,14 @@ static void kernel_bitexact(int n, double sigma, double *out)
     static const double t7[] = {0.03125, 0.109375, 0.21875, 0.28125, 0.21875, 0.109375, 0.03125};
     static const double t9[] = {4 / 256., 13 / 256., 30 / 256., 51 / 256., 60 / 256.,
                                 51 / 256., 30 / 256., 13 / 256., 4 / 256.};
-    if (sigma <= 0) {
-        const double *t = n == 1 ? NULL : n == 3 ? t3 : n == 5 ? t5 : n == 7 ? t7 : n == 9 ? t9 : NULL;
-        if (n == 1) {
-            out[0] = 1.0;
-            return;
-        }
-        if (t) {
-            memcpy(out, t, sizeof(double) * (size_t)n);
-            return;
-        }
+    if (sigma <= 0 && n == 1) {
+        out[0] = 1.0;
+        return;
+    }
+    const double *table = n == 3 ? t3 : n == 5 ? t5 : n == 7 ? t7 : n == 9 ? t9 : NULL;
+    if (sigma <= 0 && table) {
+        memcpy(out, table, sizeof(double) * (size_t)n);
+        return;
     }
     double sx = sigma > 0 ? sigma : fma((double)n, 0.15, 0.35); /* ((n-1)/2 - 1) 0.3 + 0.8 */
     double scale2x = -0.125 / (sx * sx);
@@ -145,6 +147,40 @@ int seg_gaussian_kernel(int ksize, double sigma, double *out)
 
 /* ---- plain kernels (the oracle for the SIMD ones) ---- */
 
+/* Interior of a float row: kernel symmetric, h = k[r] s[0] + sum_i k[r-i] (s[-i] + s[i]). */
+static void gauss_h_f32_interior(const seg__sep *f, const float *restrict s,
+                                        float *restrict h)
+{
+    const float *k = f->kx;
+    int cn = f->cn, r = f->kw / 2;
+    int e0 = f->x0 * cn, e1 = f->x1 * cn;
+    /* Tap-outer loops so that the element loop is contiguous and vectorises. */
+    for (int e = e0; e < e1; e++)
+        h[e] = k[r] * s[e];
+    for (int i = 1; i <= r; i++) {
+        const float *a = s - i * cn, *b = s + i * cn;
+        float kk = k[r - i];
+        for (int e = e0; e < e1; e++)
+            h[e] = h[e] + kk * (a[e] + b[e]);
+    }
+}
+
+/* Column pass for float: same symmetric order. */
+static void gauss_v_f32(const seg__sep *f, const void *const *rows, float *restrict d)
+{
+    const float *k = f->ky;
+    int r = f->kh / 2, n = f->n;
+    const float *c = rows[r];
+    for (int e = 0; e < n; e++)
+        d[e] = k[r] * c[e];
+    for (int i = 1; i <= r; i++) {
+        const float *a = rows[r - i], *b = rows[r + i];
+        float kk = k[r - i];
+        for (int e = 0; e < n; e++)
+            d[e] = d[e] + kk * (a[e] + b[e]);
+    }
+}
+
 /* Border columns of a u8 row (those whose taps leave the row), through xmap. */
 void seg__gauss_h_u8_edges(const seg__sep *f, const uint8_t *s, uint16_t *h)
 {
@@ -165,19 +201,24 @@ void seg__gauss_h_u8_edges(const seg__sep *f, const uint8_t *s, uint16_t *h)
     }
 }
 
+/* Plain u8 rows and columns with the tap loop outside, so that even the plain build
+ * vectorises (SSE2); exact integer sums in any order. */
 void seg__gauss_h_u8(const seg__sep *f, const void *srow, void *hrow)
 {
     const uint8_t *s = srow;
     uint16_t *h = hrow;
     const uint32_t *k = f->kx;
-    int cn = f->cn;
+    int cn = f->cn, e0 = f->x0 * cn, e1 = f->x1 * cn;
     seg__gauss_h_u8_edges(f, s, h);
-    for (int e = f->x0 * cn; e < f->x1 * cn; e++) {
-        const uint8_t *p = s + e - f->rx * cn;
-        uint32_t acc = 0;
-        for (int i = 0; i < f->kw; i++)
-            acc += k[i] * p[i * cn];
-        h[e] = (uint16_t)acc;
+    const uint8_t *p = s - f->rx * cn;
+    uint16_t k0 = (uint16_t)k[0];
+    for (int e = e0; e < e1; e++)
+        h[e] = (uint16_t)(k0 * p[e]); /* every partial sum <= the total <= 65280 */
+    for (int i = 1; i < f->kw; i++) {
+        const uint8_t *q = p + i * cn;
+        uint16_t ki = (uint16_t)k[i];
+        for (int e = e0; e < e1; e++)
+            h[e] = (uint16_t)(h[e] + ki * q[e]);
     }
 }
 
@@ -185,48 +226,33 @@ void seg__gauss_v_u8(const seg__sep *f, const void *const *rows, const void *dep
                      void *state, void *drow)
 {
     const uint32_t *k = f->ky;
+    uint32_t *acc = state;
     uint8_t *d = drow;
-    for (int e = 0; e < f->n; e++) {
-        uint32_t acc = 0;
-        for (int j = 0; j < f->kh; j++)
-            acc += k[j] * ((const uint16_t *)rows[j])[e];
-        d[e] = (uint8_t)((acc + (1u << 15)) >> 16);
+    int n = f->n;
+    /* 16 x 16 -> 32-bit products, which SSE2 has (pmullw/pmulhuw); taps are <= 256. */
+    const uint16_t *r0 = rows[0];
+    uint16_t k0 = (uint16_t)k[0];
+    for (int e = 0; e < n; e++)
+        acc[e] = (uint32_t)k0 * r0[e] + (1u << 15);
+    for (int j = 1; j < f->kh; j++) {
+        const uint16_t *rj = rows[j];
+        uint16_t kj = (uint16_t)k[j];
+        for (int e = 0; e < n; e++)
+            acc[e] += (uint32_t)kj * rj[e];
     }
+    for (int e = 0; e < n; e++)
+        d[e] = (uint8_t)(acc[e] >> 16);
 }
 
-static void gauss_h_u16(const seg__sep *f, const void *srow, void *hrow)
+static void gauss_h_u16_plain(const seg__sep *f, const void *srow, void *hrow)
 {
-    const uint16_t *s = srow;
-    uint32_t *h = hrow;
-    const uint32_t *k = f->kx;
-    int cn = f->cn, w = f->n / cn;
-    for (int x = 0; x < w; x++) {
-        const int *m = f->xmap + x;
-        int inside = x >= f->x0 && x < f->x1;
-        for (int c = 0; c < cn; c++) {
-            uint64_t acc = 0; /* <= 65535 * 65536 */
-            for (int i = 0; i < f->kw; i++) {
-                int sx = inside ? x - f->rx + i : m[i];
-                if (sx >= 0)
-                    acc += (uint64_t)k[i] * s[sx * cn + c];
-            }
-            h[x * cn + c] = (uint32_t)acc;
-        }
-    }
+    gauss_h_u16(f, srow, hrow);
 }
 
-static void gauss_v_u16(const seg__sep *f, const void *const *rows, const void *departed,
-                        void *state, void *drow)
+static void gauss_v_u16_plain(const seg__sep *f, const void *const *rows, const void *departed,
+                              void *state, void *drow)
 {
-    const uint32_t *k = f->ky;
-    uint16_t *d = drow;
-    for (int e = 0; e < f->n; e++) {
-        uint64_t acc = 0;
-        for (int j = 0; j < f->kh; j++)
-            acc += (uint64_t)k[j] * ((const uint32_t *)rows[j])[e];
-        acc = (acc + ((uint64_t)1 << 31)) >> 32;
-        d[e] = (uint16_t)(acc > 65535 ? 65535 : acc);
-    }
+    gauss_v_u16(f, rows, state, drow);
 }
 
 void seg__gauss_h_f32_edges(const seg__sep *f, const float *s, float *h)
@@ -353,6 +379,7 @@ int seg_gaussian_blur(const seg_image *src, seg_image *dst, int ksize_w, int ksi
         seg__gauss_kernel_fixed(kdx, ksize_w, 8, kqx);
         seg__gauss_kernel_fixed(kdy, ksize_h, 8, kqy);
         f.hbytes = n * sizeof(uint16_t);
+        f.state_bytes = n * sizeof(uint32_t); /* the plain column pass's sums */
         f.hline = seg__gauss_h_u8;
         f.vline = seg__gauss_v_u8;
         if (cpu & SEG_CPU_AVX512) {
@@ -367,8 +394,13 @@ int seg_gaussian_blur(const seg_image *src, seg_image *dst, int ksize_w, int ksi
         seg__gauss_kernel_fixed(kdx, ksize_w, 16, kqx);
         seg__gauss_kernel_fixed(kdy, ksize_h, 16, kqy);
         f.hbytes = n * sizeof(uint32_t);
-        f.hline = gauss_h_u16;
-        f.vline = gauss_v_u16;
+        f.state_bytes = n * sizeof(uint64_t);
+        f.hline = gauss_h_u16_plain;
+        f.vline = gauss_v_u16_plain;
+        if (cpu & SEG_CPU_AVX2) {
+            f.hline = seg__gauss_h_u16_avx2;
+            f.vline = seg__gauss_v_u16_avx2;
+        }
         break;
     default:
         for (int i = 0; i < ksize_w; i++)

@@ -5,7 +5,11 @@
  * -32768 to fit int16, two rows at a time go through vpmaddwd with their two taps, and
  * the bias comes back as 32768 * 256 (the taps sum to 256): exact 32-bit sums, then
  * (sum + 2^15) >> 16 like cv2's ufixedpoint32 -> uint8 cast. */
-#include "gaussian_impl.h"
+#include "gaussian_u16.h"
+
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#endif
 
 #include <immintrin.h>
 
@@ -204,5 +208,86 @@ void seg__gauss_v_f32_avx2(const seg__sep *f, const void *const *rows, const voi
         for (int i = 1; i <= r; i++)
             acc = acc + k[r - i] * (((const float *)rows[r - i])[e] + ((const float *)rows[r + i])[e]);
         d[e] = acc;
+    }
+}
+
+/* u16 rows: 8 pixels a step, taps paired by symmetry, exact 32-bit sums (vpmulld). */
+void seg__gauss_h_u16_avx2(const seg__sep *f, const void *srow, void *hrow)
+{
+    const uint16_t *s = srow;
+    const uint32_t *k = f->kx;
+    uint32_t *h = hrow;
+    int cn = f->cn, r = f->kw / 2;
+    if (r > 64) {
+        gauss_h_u16(f, s, h);
+        return;
+    }
+    gauss_h_u16_edges(f, s, h);
+    int e = f->x0 * cn, e1 = f->x1 * cn;
+    __m256i kv[65];
+    for (int i = 0; i <= r; i++)
+        kv[i] = _mm256_set1_epi32((int)k[i]);
+#define LD16(p) _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(p)))
+    for (; e + 16 <= e1; e += 16) {
+        const uint16_t *c = s + e;
+        __m256i a0 = _mm256_mullo_epi32(LD16(c), kv[r]);
+        __m256i a1 = _mm256_mullo_epi32(LD16(c + 8), kv[r]);
+        for (int i = 1; i <= r; i++) {
+            const uint16_t *p = c - i * cn, *q = c + i * cn;
+            a0 = _mm256_add_epi32(a0, _mm256_mullo_epi32(_mm256_add_epi32(LD16(p), LD16(q)), kv[r - i]));
+            a1 = _mm256_add_epi32(
+                a1, _mm256_mullo_epi32(_mm256_add_epi32(LD16(p + 8), LD16(q + 8)), kv[r - i]));
+        }
+        _mm256_storeu_si256((__m256i *)(h + e), a0);
+        _mm256_storeu_si256((__m256i *)(h + e + 8), a1);
+    }
+#undef LD16
+    for (; e < e1; e++) {
+        uint32_t acc = k[r] * s[e];
+        for (int i = 1; i <= r; i++)
+            acc += k[r - i] * ((uint32_t)s[e - i * cn] + s[e + i * cn]);
+        h[e] = acc;
+    }
+}
+
+/* 8 outputs of the u16 column pass: 64-bit sums of 32x32-bit products (vpmuludq on the
+ * even and the odd lanes), rounded and shifted by 32, as 8 x uint32. */
+static inline __m256i vsum_u16(const void *const *rows, const __m256i *kv, int kh, int e)
+{
+    __m256i ev = _mm256_set1_epi64x((int64_t)1 << 31), od = ev;
+    for (int j = 0; j < kh; j++) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)((const uint32_t *)rows[j] + e));
+        ev = _mm256_add_epi64(ev, _mm256_mul_epu32(v, kv[j]));
+        od = _mm256_add_epi64(od, _mm256_mul_epu32(_mm256_srli_epi64(v, 32), kv[j]));
+    }
+    /* even results: high half of ev moved down; odd results: high half of od in place */
+    return _mm256_blend_epi32(_mm256_srli_epi64(ev, 32), od, 0xAA);
+}
+
+void seg__gauss_v_u16_avx2(const seg__sep *f, const void *const *rows, const void *departed,
+                           void *state, void *drow)
+{
+    const uint32_t *k = f->ky;
+    uint16_t *d = drow;
+    int kh = f->kh, n = f->n, e = 0;
+    if (kh > 129) {
+        gauss_v_u16(f, rows, state, drow);
+        return;
+    }
+    __m256i kv[129];
+    for (int j = 0; j < kh; j++)
+        kv[j] = _mm256_set1_epi64x((int64_t)k[j]);
+    for (; e + 16 <= n; e += 16) {
+        __m256i a = vsum_u16(rows, kv, kh, e), b = vsum_u16(rows, kv, kh, e + 8);
+        /* values <= 65535: packus keeps them; it packs per 128-bit lane, hence the permute */
+        __m256i p = _mm256_permute4x64_epi64(_mm256_packus_epi32(a, b), 0xD8);
+        _mm256_storeu_si256((__m256i *)(d + e), p);
+    }
+    for (; e < n; e++) {
+        uint64_t acc = (uint64_t)1 << 31;
+        for (int j = 0; j < kh; j++)
+            acc += (uint64_t)k[j] * ((const uint32_t *)rows[j])[e];
+        acc >>= 32;
+        d[e] = (uint16_t)(acc > 65535 ? 65535 : acc);
     }
 }

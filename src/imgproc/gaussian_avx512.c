@@ -89,15 +89,12 @@ void seg__gauss_v_u8_avx512(const seg__sep *f, const void *const *rows, const vo
         _mm512_storeu_si512((void *)(d + e), v);
     }
     if (e < n) {
+        /* The tail (< 64 elements) through the AVX2 code on shifted rows; kh <= 128. */
         seg__sep g = *f;
-        (void)g;
-        /* The tail (< 64 elements) through the AVX2 code, offset rows. */
-        const void *shifted[256];
-        if (kh <= 256) {
-            for (int j = 0; j < kh; j++)
-                shifted[j] = (const uint16_t *)rows[j] + e;
-            g.n = n - e;
-            seg__gauss_v_u8_avx2(&g, shifted, departed, state, d + e);
-        }
+        const void *shifted[128];
+        for (int j = 0; j < kh; j++)
+            shifted[j] = (const uint16_t *)rows[j] + e;
+        g.n = n - e;
+        seg__gauss_v_u8_avx2(&g, shifted, departed, state, d + e);
     }
 }

@@ -19,11 +19,27 @@ static int slot_of(int v, int nslots)
     return s < 0 ? s + nslots : s;
 }
 
+/* Filter virtual row v (which may lie outside the image: the border rule says which
+ * source row it reads, or that it is zero) into its ring slot. */
+static void fill_row(const sep_job *job, uint8_t *buf, size_t hstride, const void **slot, int v)
+{
+    const seg__sep *f = job->f;
+    int s = slot_of(v, f->kh + 1);
+    int y = seg__border_index(v, job->src->height, f->border);
+    if (y < 0) {
+        slot[s] = job->zero;
+        return;
+    }
+    void *hrow = buf + hstride * (size_t)s;
+    f->hline(f, seg__row(job->src, y), hrow);
+    slot[s] = hrow;
+}
+
 static void sep_band(void *ctx, int64_t begin, int64_t end)
 {
     sep_job *job = ctx;
     const seg__sep *f = job->f;
-    int kh = f->kh, nslots = kh + 1, h = job->src->height;
+    int kh = f->kh, nslots = kh + 1;
     size_t hstride = (f->hbytes + 63) & ~(size_t)63;
     size_t state_off = hstride * (size_t)nslots;
     size_t state_size = (f->state_bytes + 63) & ~(size_t)63;
@@ -36,32 +52,17 @@ static void sep_band(void *ctx, int64_t begin, int64_t end)
     const void **slot = (const void **)(void *)(buf + state_off + state_size);
     const void **win = slot + nslots;
 
-    /* Compute the h-row of virtual row v (may lie outside the image) into its slot. */
-#define SEP_FILL(v)                                                                     \
-    do {                                                                                \
-        int s_ = slot_of((v), nslots);                                                  \
-        int y_ = seg__border_index((v), h, f->border);                                  \
-        if (y_ < 0) {                                                                   \
-            slot[s_] = job->zero;                                                       \
-        } else {                                                                        \
-            void *hr_ = buf + hstride * (size_t)s_;                                     \
-            f->hline(f, seg__row(job->src, y_), hr_);                                   \
-            slot[s_] = hr_;                                                             \
-        }                                                                               \
-    } while (0)
-
     int y0 = (int)begin, y1 = (int)end;
     for (int v = y0 - f->ry; v < y0 - f->ry + kh - 1; v++)
-        SEP_FILL(v);
+        fill_row(job, buf, hstride, slot, v);
     for (int y = y0; y < y1; y++) {
         int top = y - f->ry;
-        SEP_FILL(top + kh - 1);
+        fill_row(job, buf, hstride, slot, top + kh - 1);
         for (int j = 0; j < kh; j++)
             win[j] = slot[slot_of(top + j, nslots)];
         const void *departed = y > y0 ? slot[slot_of(top - 1, nslots)] : NULL;
         f->vline(f, win, departed, state, seg__row(f->dst, y));
     }
-#undef SEP_FILL
     seg__free(buf);
 }
 
@@ -71,6 +72,9 @@ int seg__sep_run(seg__sep *f, const char *who)
     int w = src->width, h = src->height;
     seg_image copy = {0};
     int rc = SEG_OK;
+    if ((int64_t)w * src->channels + f->kw > INT32_MAX)
+        return seg__fail(SEG_EOVERFLOW, "%s: a row of %d x %d values is too long", who, w,
+                         src->channels);
     f->cn = src->channels;
     f->n = w * src->channels;
     f->x0 = f->rx;

@@ -166,15 +166,11 @@ static int decode(const uint8_t *data, size_t size, seg_image *out, const seg_re
                          hex);
     }
     if (req.channels == 0) {
-        /* IMREAD_ANYCOLOR: decode as is, then keep colour as 3 channels. */
-        seg__decode_req probe = req;
-        probe.unchanged = 1;
-        seg_image tmp = {0};
-        rc = dec(data, size, &probe, &tmp);
-        int colour = rc == SEG_OK && tmp.channels > 1;
-        seg_image_free(&tmp);
-        if (rc)
-            return rc;
+        /* IMREAD_ANYCOLOR: 3 channels for a colour source (cv2: native channels > 1). A
+         * corrupt header counts as gray here; the decode below reports it. */
+        int colour = f == FMT_PNG    ? size > 25 && (data[25] & 2 || data[25] == 4)
+                     : f == FMT_JPEG ? seg__jpeg_is_colour(data, size)
+                                     : data[1] == '3' || data[1] == '6';
         req.channels = colour ? 3 : 1;
     }
     rc = dec(data, size, &req, out);

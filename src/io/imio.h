@@ -21,6 +21,8 @@ int seg__png_decode(const uint8_t *data, size_t size, const seg__decode_req *req
 int seg__jpeg_decode(const uint8_t *data, size_t size, const seg__decode_req *req,
                      seg_image *out);
 int seg__pnm_decode(const uint8_t *data, size_t size, const seg__decode_req *req, seg_image *out);
+/* Whether a JPEG has colour components (from its header; 0 when unreadable). */
+int seg__jpeg_is_colour(const uint8_t *data, size_t size);
 
 /* Refuse a declared size before anything is allocated: zero sizes are SEG_EFORMAT,
  * more than max_pixels (or a byte count that overflows size_t) is SEG_ELIMIT. */

@@ -27,6 +27,17 @@ static void cmyk_row(const uint8_t *s, uint8_t *d, int w, int oc, seg_order orde
     }
 }
 
+int seg__jpeg_is_colour(const uint8_t *data, size_t size)
+{
+    tjhandle tj = tjInitDecompress();
+    int w, h, subsamp, cs = TJCS_GRAY;
+    if (tj && tjDecompressHeader3(tj, data, (unsigned long)size, &w, &h, &subsamp, &cs) != 0)
+        cs = TJCS_GRAY; /* the decode proper reports the error */
+    if (tj)
+        tjDestroy(tj);
+    return cs != TJCS_GRAY;
+}
+
 int seg__jpeg_decode(const uint8_t *data, size_t size, const seg__decode_req *req,
                      seg_image *out)
 {

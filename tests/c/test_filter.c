@@ -23,6 +23,8 @@ static void fill(seg_image *img)
         for (size_t i = 0; i < n; i++) {
             if (img->type == SEG_U8)
                 row[i] = (uint8_t)rnd();
+            else if (img->type == SEG_U16)
+                ((uint16_t *)(void *)row)[i] = (uint16_t)rnd();
             else if (img->type == SEG_F32)
                 ((float *)(void *)row)[i] = (float)(rnd() % 100000) / 997.0f;
         }
@@ -89,8 +91,8 @@ static void gauss_u8_simd_vs_plain(void)
                     seg__gauss_kernel_fixed(kdy, kh, 8, qy);
                     size_t hb = (size_t)w * cn * 2;
                     int bd = borders[bi];
-                    CHECK_EQ_INT(run(&src, &a, kw, kh, bd, qx, qy, hb, 0, seg__gauss_h_u8,
-                                     seg__gauss_v_u8, NULL), SEG_OK);
+                    CHECK_EQ_INT(run(&src, &a, kw, kh, bd, qx, qy, hb, (size_t)w * cn * 4,
+                                     seg__gauss_h_u8, seg__gauss_v_u8, NULL), SEG_OK);
                     if (cpu & SEG_CPU_AVX2) {
                         CHECK_EQ_INT(run(&src, &b, kw, kh, bd, qx, qy, hb, 0, seg__gauss_h_u8_avx2,
                                          seg__gauss_v_u8_avx2, NULL), SEG_OK);
@@ -109,11 +111,11 @@ static void gauss_u8_simd_vs_plain(void)
                 }
 }
 
-/* Public API with dispatch off and on: the whole u8/f32 Gaussian and u8 box paths. */
+/* Public API with dispatch off and on: every Gaussian and box path. */
 static void api_simd_vs_plain(void)
 {
-    static const seg_type types[] = {SEG_U8, SEG_F32};
-    for (int ti = 0; ti < 2; ti++)
+    static const seg_type types[] = {SEG_U8, SEG_U16, SEG_F32};
+    for (int ti = 0; ti < 3; ti++)
         for (int cn = 1; cn <= 4; cn += 2) {
             seg_image src = {0}, a = {0}, b = {0};
             seg_image_alloc(&src, 333, 129, cn, types[ti]);

@@ -83,7 +83,7 @@ def test_gaussian_sigma_only(rng, dtype):
     """ksize (0, 0): size from sigma (x3 for u8, x4 otherwise), sigma_y from sigma_x."""
     img = rand_image(rng, 97, 131, 1, dtype)
     for sx, sy in [(0.2, 0), (0.5, 0), (1, 0), (1.49, 0), (2.5, 0), (3, 0), (4.2, 1.1),
-                   (0.9, 6.0)]:
+                   (0.9, 6.0), (25, 0), (11, 30)]:
         want = cv2.GaussianBlur(img, (0, 0), sx, sigmaY=sy)
         got = segkit.gaussian_blur(img, (0, 0), sx, sigmaY=sy)
         assert_same(got, want, dtype)
@@ -139,12 +139,13 @@ def test_gaussian_simd_equals_plain(rng):
     span many bands and vector blocks."""
     img = rand_image(rng, 301, 517, 3, np.uint8)
     f = img.astype(np.float32)
+    u16 = rand_image(rng, 301, 517, 3, np.uint16)
     cases = [((5, 5), 0), ((0, 0), 3), ((3, 21), 0), ((0, 0), 9.5)]
     try:
         res = {}
         for opt in (False, True):
             segkit.set_use_optimized(opt)
-            res[opt] = [segkit.gaussian_blur(a, ks, s) for a in (img, f) for ks, s in cases]
+            res[opt] = [segkit.gaussian_blur(a, ks, s) for a in (img, f, u16) for ks, s in cases]
     finally:
         segkit.set_use_optimized(True)
     for a, b in zip(res[False], res[True]):
@@ -186,7 +187,7 @@ def test_gaussian_views_dst_and_in_place(rng):
 
 
 BOX_KSIZES = [(1, 1), (2, 2), (3, 3), (5, 5), (4, 7), (1, 9), (8, 1), (16, 16), (17, 16),
-              (31, 31), (30, 3)]
+              (31, 31), (30, 3), (45, 2), (3, 40)]
 
 
 @pytest.mark.parametrize("dtype", [np.uint8, np.uint16, np.float32])
@@ -263,3 +264,16 @@ def test_single_row_even_kernel_like_cv2(rng):
     row = rand_image(rng, 1, 20, 1, np.uint8)
     assert_same(segkit.gaussian_blur(row, (5, 4), 0), cv2.GaussianBlur(row, (5, 4), 0),
                 np.uint8)
+
+
+def test_output_shapes_like_cv2(rng):
+    """An H x W x 1 input gives H x W (as cv2 does); a given dst keeps its own shape."""
+    a = rand_image(rng, 9, 11, 1, np.uint8)[:, :, None]
+    for ours, theirs in [(segkit.gaussian_blur(a, (3, 3), 0), cv2.GaussianBlur(a, (3, 3), 0)),
+                         (segkit.blur(a, (3, 3)), cv2.blur(a, (3, 3))),
+                         (segkit.box_filter(a, -1, (3, 3)), cv2.boxFilter(a, -1, (3, 3)))]:
+        assert ours.shape == theirs.shape == (9, 11)
+        assert np.array_equal(ours, theirs)
+    d = np.empty_like(a)
+    assert segkit.gaussian_blur(a, (3, 3), 0, dst=d) is d and d.shape == (9, 11, 1)
+    assert np.array_equal(d[:, :, 0], cv2.GaussianBlur(a, (3, 3), 0))

@@ -370,3 +370,25 @@ def test_exif_orientation_like_cv2(orientation, rng):
                             % (fmt, orientation, be, m))
     if orientation in (5, 6, 7, 8):
         assert segkit.imdecode(buf, segkit.IMREAD_COLOR).shape == (40, 24, 3)
+
+
+def test_concurrent_decodes_and_errors_are_per_thread():
+    # ctypes drops the GIL: decodes and their error messages run truly in parallel
+    from concurrent.futures import ThreadPoolExecutor
+    good = segkit.imencode(".png", cv2.imread(sample_path("astronaut.png")))[1].tobytes()
+    jpg = segkit.imencode(".jpg", cv2.imread(sample_path("astronaut.png")))[1].tobytes()
+    want_png, want_jpg = segkit.imdecode(good, 1), segkit.imdecode(jpg, 1)
+
+    def work(i):
+        if i % 3 == 0:
+            return np.array_equal(segkit.imdecode(good, 1), want_png)
+        if i % 3 == 1:
+            return np.array_equal(segkit.imdecode(jpg, 1), want_jpg)
+        try:
+            segkit.imdecode(jpg[:len(jpg) // 2], 1)
+        except segkit.Error as e:
+            return "Premature end of JPEG file" in str(e)
+        return False
+
+    with ThreadPoolExecutor(4) as ex:
+        assert all(ex.map(work, range(24)))

@@ -1,0 +1,304 @@
+/* Running a graph: values live from their producer to their last reader, so the peak
+ * memory is the largest set of simultaneously live activations. */
+#include "nn/graph.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void account(nn_exec *x, size_t add)
+{
+    x->live_bytes += add;
+    if (x->live_bytes > x->peak_bytes)
+        x->peak_bytes = x->live_bytes;
+}
+
+void seg__nn_tensor_release(nn_tensor *t)
+{
+    if (t->owned)
+        seg__free(t->data);
+    t->data = NULL;
+    t->owned = false;
+}
+
+const nn_tensor *seg__nn_in(nn_exec *x, const nn_node *n, int k)
+{
+    if (k < 0 || k >= n->n_in || n->in[k] < 0)
+        return NULL;
+    nn_tensor *t = &x->vals[n->in[k]];
+    if (t->blk && !n->op->blocked_ok && seg__nn_make_plain(x, t) != SEG_OK)
+        return NULL;
+    return t;
+}
+
+int seg__nn_make_blocked(nn_exec *x, nn_tensor *t, int blk)
+{
+    if (t->blk == blk || t->ndim != 4 || t->dtype != ONNX_FLOAT)
+        return t->blk == blk ? SEG_OK : seg__fail(SEG_EINTERNAL, "model: cannot block this tensor");
+    if (t->blk && seg__nn_make_plain(x, t))
+        return SEG_ENOMEM;
+    nn_tensor b = *t;
+    b.blk = blk;
+    b.bytes = seg__nn_blocked_bytes(t->dims, blk);
+    b.data = seg__malloc(b.bytes + 64);
+    if (!b.data)
+        return seg__fail(SEG_ENOMEM, "model: out of memory converting a layout");
+    b.owned = true;
+    seg__nn_reorder(t, &b);
+    if (t->owned) {
+        x->live_bytes -= t->bytes;
+        seg__free(t->data);
+    }
+    account(x, b.bytes);
+    *t = b;
+    return SEG_OK;
+}
+
+const nn_tensor *seg__nn_in_plain(nn_exec *x, const nn_node *n, int k)
+{
+    if (k < 0 || k >= n->n_in || n->in[k] < 0)
+        return NULL;
+    nn_tensor *t = &x->vals[n->in[k]];
+    if (t->blk && seg__nn_make_plain(x, t) != SEG_OK)
+        return NULL;
+    return t;
+}
+
+int seg__nn_make_plain(nn_exec *x, nn_tensor *t)
+{
+    if (!t->blk)
+        return SEG_OK;
+    nn_tensor p = *t;
+    p.blk = 0;
+    p.bytes = (size_t)t->numel * 4;
+    p.data = seg__malloc(p.bytes + 64);
+    if (!p.data)
+        return seg__fail(SEG_ENOMEM, "model: out of memory converting a layout");
+    p.owned = true;
+    seg__nn_reorder(t, &p);
+    if (t->owned) {
+        x->live_bytes -= t->bytes;
+        seg__free(t->data);
+    }
+    account(x, p.bytes);
+    *t = p;
+    return SEG_OK;
+}
+
+
+nn_tensor *seg__nn_out(nn_exec *x, const nn_node *n, int k, int32_t dtype, int ndim,
+                       const int64_t *dims)
+{
+    nn_tensor *t = k >= n->n_out || n->out[k] < 0 ? &x->sink : &x->vals[n->out[k]];
+    seg__nn_tensor_release(t);
+    t->blk = 0;
+    if (ndim > NN_MAX_RANK || ndim < 0) {
+        seg__nn_fail(n, SEG_EUNSUPPORTED, "output rank %d is above %d", ndim, NN_MAX_RANK);
+        return NULL;
+    }
+    t->dtype = dtype;
+    t->ndim = ndim;
+    memcpy(t->dims, dims, sizeof(int64_t) * (size_t)ndim);
+    t->numel = seg__nn_numel(ndim, dims);
+    size_t es = seg__onnx_dtype_size(dtype);
+    if (t->numel < 0 || !es || !seg__mul((size_t)t->numel, es, &t->bytes) ||
+        t->bytes > ((size_t)1 << 38)) {
+        seg__nn_fail(n, SEG_ELIMIT, "output %d would be too large", k);
+        return NULL;
+    }
+    /* 64 spare bytes let SIMD kernels read a little past the end safely */
+    t->data = seg__malloc(t->bytes + 64);
+    if (!t->data) {
+        seg__nn_fail(n, SEG_ENOMEM, "out of memory for a %zu-byte output", t->bytes);
+        return NULL;
+    }
+    t->owned = true;
+    if (t != &x->sink)
+        account(x, t->bytes);
+    return t;
+}
+
+nn_tensor *seg__nn_out_blk(nn_exec *x, const nn_node *n, int k, const int64_t *dims, int blk)
+{
+    nn_tensor *t = seg__nn_out(x, n, k, ONNX_FLOAT, 4, dims);
+    if (!t || !blk)
+        return t;
+    size_t bytes = seg__nn_blocked_bytes(dims, blk);
+    if (bytes != t->bytes) {
+        void *d = seg__malloc(bytes + 64);
+        if (!d) {
+            seg__nn_fail(n, SEG_ENOMEM, "out of memory for a %zu-byte output", bytes);
+            return NULL;
+        }
+        seg__free(t->data);
+        if (t != &x->sink)
+            x->live_bytes -= t->bytes, account(x, bytes);
+        t->data = d;
+        t->bytes = bytes;
+    }
+    t->blk = blk;
+    return t;
+}
+
+nn_tensor *seg__nn_out_view(nn_exec *x, const nn_node *n, int k, const nn_tensor *src, int ndim,
+                            const int64_t *dims)
+{
+    int src_id = -1;
+    for (int i = 0; i < n->n_in; i++)
+        if (n->in[i] >= 0 && &x->vals[n->in[i]] == src)
+            src_id = n->in[i];
+    /* Steal the buffer when this node is the input's last reader and it is ours. */
+    if (src_id >= 0 && x->vals[src_id].owned && x->g->last_use[src_id] == n->index &&
+        !x->g->is_output[src_id] && k < n->n_out && n->out[k] >= 0) {
+        nn_tensor *t = &x->vals[n->out[k]];
+        seg__nn_tensor_release(t);
+        *t = x->vals[src_id];
+        x->vals[src_id].owned = false;
+        x->vals[src_id].data = NULL;
+        t->ndim = ndim;
+        memcpy(t->dims, dims, sizeof(int64_t) * (size_t)ndim);
+        return t;
+    }
+    nn_tensor *t = src->blk ? seg__nn_out_blk(x, n, k, dims, src->blk)
+                            : seg__nn_out(x, n, k, src->dtype, ndim, dims);
+    if (t && src->bytes)
+        memcpy(t->data, src->data, src->bytes);
+    return t;
+}
+
+int seg__nn_run(const nn_graph *g, nn_tensor *inputs, nn_tensor *outputs, size_t *peak)
+{
+    nn_exec x = {.g = g};
+    x.vals = calloc((size_t)g->n_values + 1, sizeof(nn_tensor));
+    if (!x.vals)
+        return seg__fail(SEG_ENOMEM, "model: out of memory");
+    for (int v = 0; v < g->n_values; v++)
+        if (g->is_const[v])
+            x.vals[v] = g->consts[v], x.vals[v].owned = false;
+    for (int i = 0; i < g->n_inputs; i++) {
+        x.vals[g->inputs[i]] = inputs[i];
+        x.vals[g->inputs[i]].owned = false;
+    }
+    int rc = SEG_OK;
+    for (int i = 0; i < g->n_nodes && !rc; i++) {
+        nn_node *n = (nn_node *)&g->nodes[i];
+        if (!n->op)
+            continue;
+        rc = n->op->run(&x, n);
+        seg__nn_tensor_release(&x.sink);
+        if (rc)
+            break;
+        for (int k = 0; k < n->n_in; k++) {
+            int v = n->in[k];
+            if (v >= 0 && g->last_use[v] == i && !g->is_output[v] && x.vals[v].owned) {
+                x.live_bytes -= x.vals[v].bytes;
+                seg__nn_tensor_release(&x.vals[v]);
+            }
+        }
+        for (int k = 0; k < n->n_out; k++) { /* outputs nobody reads */
+            int v = n->out[k];
+            if (v >= 0 && g->last_use[v] < 0 && !g->is_output[v] && x.vals[v].owned) {
+                x.live_bytes -= x.vals[v].bytes;
+                seg__nn_tensor_release(&x.vals[v]);
+            }
+        }
+    }
+    for (int i = 0; !rc && i < g->n_outputs; i++)
+        rc = seg__nn_make_plain(&x, &x.vals[g->outputs[i]]);
+    if (!rc) {
+        for (int i = 0; i < g->n_outputs; i++) {
+            nn_tensor *t = &x.vals[g->outputs[i]];
+            outputs[i] = *t;
+            if (!t->owned) { /* an input or a constant: hand out a copy */
+                outputs[i].data = seg__malloc(t->bytes + 64);
+                if (!outputs[i].data) {
+                    rc = seg__fail(SEG_ENOMEM, "model: out of memory");
+                    for (int j = 0; j < i; j++)
+                        seg__nn_tensor_release(&outputs[j]);
+                    break;
+                }
+                if (t->bytes)
+                    memcpy(outputs[i].data, t->data, t->bytes);
+                outputs[i].owned = true;
+            } else {
+                t->owned = false;
+                t->data = NULL;
+            }
+        }
+    }
+    for (int v = 0; v < g->n_values; v++)
+        if (x.vals[v].owned)
+            seg__nn_tensor_release(&x.vals[v]);
+    free(x.vals);
+    if (peak)
+        *peak = x.peak_bytes;
+    return rc;
+}
+
+/* ---- attributes ---- */
+
+const onnx_attr *seg__nn_attr(const nn_node *n, const char *name)
+{
+    for (int i = 0; i < n->src->n_attrs; i++)
+        if (strcmp(n->src->attrs[i].name, name) == 0)
+            return &n->src->attrs[i];
+    return NULL;
+}
+
+int64_t seg__nn_attr_int(const nn_node *n, const char *name, int64_t def)
+{
+    const onnx_attr *a = seg__nn_attr(n, name);
+    return a && a->type == ONNX_ATTR_INT ? a->i : def;
+}
+
+float seg__nn_attr_float(const nn_node *n, const char *name, float def)
+{
+    const onnx_attr *a = seg__nn_attr(n, name);
+    return a && a->type == ONNX_ATTR_FLOAT ? a->f : def;
+}
+
+const char *seg__nn_attr_str(const nn_node *n, const char *name, const char *def)
+{
+    const onnx_attr *a = seg__nn_attr(n, name);
+    return a && a->type == ONNX_ATTR_STRING ? a->s : def;
+}
+
+int seg__nn_attr_ints(const nn_node *n, const char *name, const int64_t **v)
+{
+    const onnx_attr *a = seg__nn_attr(n, name);
+    if (!a || a->type != ONNX_ATTR_INTS)
+        return -1;
+    *v = a->ints;
+    return a->n;
+}
+
+double seg__nn_get_f(const nn_tensor *t, int64_t i)
+{
+    const void *p = t->data;
+    switch (t->dtype) {
+    case ONNX_FLOAT: return ((const float *)p)[i];
+    case ONNX_DOUBLE: return ((const double *)p)[i];
+    case ONNX_INT64: return (double)((const int64_t *)p)[i];
+    case ONNX_INT32: return ((const int32_t *)p)[i];
+    case ONNX_UINT8: case ONNX_BOOL: return ((const uint8_t *)p)[i];
+    case ONNX_INT8: return ((const int8_t *)p)[i];
+    case ONNX_INT16: return ((const int16_t *)p)[i];
+    case ONNX_UINT16: return ((const uint16_t *)p)[i];
+    case ONNX_UINT32: return ((const uint32_t *)p)[i];
+    case ONNX_UINT64: return (double)((const uint64_t *)p)[i];
+    default: return 0;
+    }
+}
+
+int seg__nn_read_ints(const nn_node *n, const nn_tensor *t, int64_t *out, int cap)
+{
+    if (t->dtype != ONNX_INT64 && t->dtype != ONNX_INT32)
+        return seg__nn_fail(n, SEG_EFORMAT, "expected an int32/int64 tensor, got %s",
+                            seg__onnx_dtype_name(t->dtype));
+    if (t->numel > cap)
+        return seg__nn_fail(n, SEG_EFORMAT, "integer list of %lld values is too long",
+                            (long long)t->numel);
+    for (int64_t i = 0; i < t->numel; i++)
+        out[i] = t->dtype == ONNX_INT64 ? ((const int64_t *)t->data)[i]
+                                        : ((const int32_t *)t->data)[i];
+    return (int)t->numel;
+}

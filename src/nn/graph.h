@@ -1,0 +1,123 @@
+/* The executable form of an ONNX graph: values numbered, constants prepared, nodes
+ * bound to kernels, last uses known so that buffers are released as soon as possible. */
+#ifndef SEG_NN_GRAPH_H
+#define SEG_NN_GRAPH_H
+
+#include "nn/onnx.h"
+#include "internal.h"
+
+#include <pthread.h>
+
+#define NN_MAX_RANK 8
+
+typedef struct nn_tensor {
+    int32_t dtype; /* ONNX_* */
+    int ndim;
+    int64_t dims[NN_MAX_RANK];
+    int64_t numel;
+    void *data;    /* 64-byte aligned; NULL for an empty tensor */
+    size_t bytes;  /* numel * element size (blocked: with the channel padding) */
+    bool owned;    /* data belongs to this tensor (run-time buffers), not the graph */
+    int blk;       /* 0: plain row-major; 8 or 16: oneDNN's nChw8c / nChw16c (4-D f32,
+                      channels padded to a multiple of blk with zeros) */
+} nn_tensor;
+
+struct nn_exec;
+struct nn_node;
+
+typedef struct nn_op {
+    const char *name;
+    /* Optional: check attributes and build state once, when the graph is made. */
+    int (*prepare)(struct nn_node *n);
+    /* Compute the node's outputs from its inputs (shapes are derived here). */
+    int (*run)(struct nn_exec *x, struct nn_node *n);
+    void (*destroy)(struct nn_node *n); /* release n->state */
+    bool blocked_ok; /* run() accepts blocked inputs (else the executor makes them plain) */
+} nn_op;
+
+typedef struct nn_node {
+    const onnx_node *src;
+    const nn_op *op;
+    int index;
+    int64_t opset;  /* default-domain opset of the model (semantics differ by version) */
+    int n_in, n_out;
+    int *in, *out; /* value ids; -1 for an omitted optional input/output */
+    void *state;   /* kernel-specific cache (e.g. a oneDNN primitive per input shape) */
+    pthread_mutex_t lock; /* guards state when one model runs on several threads */
+} nn_node;
+
+typedef struct nn_graph {
+    int n_values;
+    const char **names;
+    nn_tensor *consts;   /* consts[v].data != NULL for initializers and folded values */
+    bool *is_const;
+    int *last_use;       /* index of the last node reading value v (-1: none) */
+    bool *is_output;
+    int n_nodes;
+    nn_node *nodes;
+    int n_inputs, n_outputs;
+    int *inputs, *outputs;
+    seg_arena arena;
+} nn_graph;
+
+typedef struct nn_exec {
+    const nn_graph *g;
+    nn_tensor *vals;      /* current value of every value id */
+    size_t live_bytes, peak_bytes;
+    nn_tensor sink;       /* where an omitted optional output goes; freed after each node */
+} nn_exec;
+
+int seg__nn_graph_build(const onnx_model *m, nn_graph **out);
+void seg__nn_graph_free(nn_graph *g);
+/* Fuse Pad/Add/Relu/Clip into convolutions (optimize.c). */
+int seg__nn_optimize(nn_graph *g);
+/* Run the graph: inputs are given in graph-input order; outputs are moved to out[]
+ * (caller frees with seg__nn_tensor_release). */
+int seg__nn_run(const nn_graph *g, nn_tensor *inputs, nn_tensor *outputs, size_t *peak_bytes);
+
+/* ---- helpers for kernels ---- */
+const nn_op *seg__nn_find_op(const char *domain, const char *name);
+/* Input k of node n, or NULL when omitted or k is out of range. */
+const nn_tensor *seg__nn_in(nn_exec *x, const nn_node *n, int k);
+/* Allocate output k with the given type and shape. */
+nn_tensor *seg__nn_out(nn_exec *x, const nn_node *n, int k, int32_t dtype, int ndim,
+                       const int64_t *dims);
+/* Output k in blocked layout (blk 8/16) for a 4-D f32 shape. */
+nn_tensor *seg__nn_out_blk(nn_exec *x, const nn_node *n, int k, const int64_t *dims, int blk);
+/* Convert value t (in this run) to plain layout in place. */
+int seg__nn_make_plain(nn_exec *x, nn_tensor *t);
+/* Convert value t to blocked layout blk in place (4-D f32 only). */
+int seg__nn_make_blocked(nn_exec *x, nn_tensor *t, int blk);
+/* Input k of node n in plain layout (converted in place if needed). */
+const nn_tensor *seg__nn_in_plain(nn_exec *x, const nn_node *n, int k);
+/* Reorder between plain NCHW and nChw{blk}c (f32); the padded channels are zero. */
+void seg__nn_reorder(const nn_tensor *src, nn_tensor *dst);
+/* Bytes of a 4-D f32 tensor in blocked layout. */
+size_t seg__nn_blocked_bytes(const int64_t *dims, int blk);
+/* The block size segkit uses on this CPU (16 with AVX-512, else 8), or 0 when blocked
+ * layouts are off (plain path). */
+int seg__nn_block(void);
+
+/* Make output k an alias-free copy-less view of input tensor t (same bytes, new shape):
+ * for Reshape/Squeeze/Identity. Moves t's buffer when this node is its last user. */
+nn_tensor *seg__nn_out_view(nn_exec *x, const nn_node *n, int k, const nn_tensor *t, int ndim,
+                            const int64_t *dims);
+void seg__nn_tensor_release(nn_tensor *t);
+int64_t seg__nn_numel(int ndim, const int64_t *dims);
+int seg__nn_fail(const nn_node *n, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Attributes (defaults when absent). */
+const onnx_attr *seg__nn_attr(const nn_node *n, const char *name);
+int64_t seg__nn_attr_int(const nn_node *n, const char *name, int64_t def);
+float seg__nn_attr_float(const nn_node *n, const char *name, float def);
+const char *seg__nn_attr_str(const nn_node *n, const char *name, const char *def);
+/* Integer list attribute: count, or -1 when absent. */
+int seg__nn_attr_ints(const nn_node *n, const char *name, const int64_t **v);
+/* Read an integer tensor's values (i32/i64) into out[] (cap values). Returns the count
+ * or a negative status. */
+int seg__nn_read_ints(const nn_node *n, const nn_tensor *t, int64_t *out, int cap);
+/* Element value as double / int64 (any numeric type). */
+double seg__nn_get_f(const nn_tensor *t, int64_t i);
+
+#endif

@@ -1,0 +1,181 @@
+/* Graph rewrites done once at load, after constant folding:
+ *   Pad(constant 0, spatial) -> Conv      : the padding moves into the convolution
+ *   Conv -> Add(residual)                  : oneDNN sum post-op (conv + residual)
+ *   Conv -> Relu / Clip(constant bounds)   : eltwise post-op
+ * A rewrite applies only when the intermediate value has exactly one reader and is not
+ * a graph output, so no one can observe the difference. Removed nodes get op = NULL. */
+#include "nn/conv.h"
+#include "nn/ops.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct opt_ctx {
+    nn_graph *g;
+    int *readers;  /* readers[v]: live nodes reading v (+1 when v is a graph output) */
+    int *producer; /* node index producing v, -1 for inputs and constants */
+} opt_ctx;
+
+static bool is_op(const nn_node *n, const char *op)
+{
+    return n->op && strcmp(n->src->op_type, op) == 0;
+}
+
+static void remove_node(nn_node *n)
+{
+    if (n->op->destroy)
+        n->op->destroy(n);
+    n->op = NULL;
+}
+
+/* Constant scalar value of input k (or the attribute fallback), NaN when not constant. */
+static float const_scalar(const nn_graph *g, const nn_node *n, int k, float def)
+{
+    if (k >= n->n_in || n->in[k] < 0)
+        return def;
+    int v = n->in[k];
+    if (!g->is_const[v] || g->consts[v].numel != 1)
+        return NAN;
+    return (float)seg__nn_get_f(&g->consts[v], 0);
+}
+
+static void fuse_pad(opt_ctx *c, nn_node *conv)
+{
+    nn_graph *g = c->g;
+    int v = conv->in[0];
+    int pi = c->producer[v];
+    if (pi < 0 || c->readers[v] != 1 || strcmp(seg__nn_attr_str(conv, "auto_pad", "NOTSET"), "NOTSET"))
+        return;
+    nn_node *pad = &g->nodes[pi];
+    if (!is_op(pad, "Pad") || strcmp(seg__nn_attr_str(pad, "mode", "constant"), "constant"))
+        return;
+    int64_t pads[8];
+    const int64_t *av;
+    int np = seg__nn_attr_ints(pad, "pads", &av);
+    if (np >= 0) {
+        if (np != 8 || seg__nn_attr_float(pad, "value", 0.0f) != 0.0f)
+            return;
+        memcpy(pads, av, sizeof pads);
+    } else {
+        if (pad->n_in < 2 || pad->in[1] < 0 || !g->is_const[pad->in[1]])
+            return;
+        const nn_tensor *t = &g->consts[pad->in[1]];
+        if (t->numel != 8 || t->dtype != ONNX_INT64)
+            return;
+        memcpy(pads, t->data, sizeof pads);
+        if (const_scalar(g, pad, 2, 0.0f) != 0.0f)
+            return;
+    }
+    /* pads = [n_b, c_b, h_b, w_b, n_e, c_e, h_e, w_e]: only spatial, non-negative */
+    if (pads[0] || pads[1] || pads[4] || pads[5] || pads[2] < 0 || pads[3] < 0 || pads[6] < 0 ||
+        pads[7] < 0)
+        return;
+    int64_t extra[4] = {pads[2], pads[3], pads[6], pads[7]};
+    seg__nn_conv_extra_pads(conv, extra);
+    conv->in[0] = pad->in[0];
+    c->readers[v]--;
+    remove_node(pad);
+}
+
+static void fuse_add(opt_ctx *c, nn_node *add)
+{
+    nn_graph *g = c->g;
+    if (add->n_in != 2 || add->in[0] < 0 || add->in[1] < 0)
+        return;
+    for (int side = 0; side < 2; side++) {
+        int u = add->in[side], w = add->in[1 - side];
+        int ci = c->producer[u];
+        if (ci < 0 || c->readers[u] != 1 || g->is_const[w] || u == w)
+            continue;
+        nn_node *conv = &g->nodes[ci];
+        /* relu(conv) + r cannot become a post-op: oneDNN applies sum before eltwise */
+        if (!is_op(conv, "Conv") || seg__nn_conv_fused(conv) || conv->n_in > 3 ||
+            seg__nn_conv_act(conv) != NN_ACT_NONE)
+            continue;
+        if (c->producer[w] >= ci) /* the residual must exist before the conv runs */
+            continue;
+        int *in = seg__arena_array(&g->arena, 4, sizeof(int));
+        if (!in)
+            return;
+        for (int k = 0; k < 3; k++)
+            in[k] = k < conv->n_in ? conv->in[k] : -1;
+        in[3] = w;
+        conv->in = in;
+        conv->n_in = 4;
+        seg__nn_conv_fuse(conv, NN_ACT_NONE, 0, 0, true);
+        conv->out[0] = add->out[0];
+        c->producer[add->out[0]] = ci;
+        remove_node(add);
+        return;
+    }
+}
+
+static void fuse_act(opt_ctx *c, nn_node *act)
+{
+    nn_graph *g = c->g;
+    int u = act->in[0];
+    int ci = u >= 0 ? c->producer[u] : -1;
+    if (ci < 0 || c->readers[u] != 1)
+        return;
+    nn_node *conv = &g->nodes[ci];
+    if (!is_op(conv, "Conv") || seg__nn_conv_act(conv) != NN_ACT_NONE)
+        return;
+    int kind = NN_ACT_RELU;
+    float lo = 0, hi = 0;
+    if (is_op(act, "Clip")) {
+        kind = NN_ACT_CLIP;
+        lo = seg__nn_attr_float(act, "min", -INFINITY);
+        hi = seg__nn_attr_float(act, "max", INFINITY);
+        if (act->n_in > 1)
+            lo = const_scalar(g, act, 1, -INFINITY), hi = const_scalar(g, act, 2, INFINITY);
+        if (isnan(lo) || isnan(hi))
+            return;
+        if (lo == 0 && isinf(hi) && hi > 0)
+            kind = NN_ACT_RELU;
+        else if (!isfinite(lo) || !isfinite(hi))
+            return; /* oneDNN's clip takes finite bounds */
+    }
+    seg__nn_conv_fuse(conv, kind, lo, hi, seg__nn_conv_fused(conv));
+    conv->out[0] = act->out[0];
+    c->producer[act->out[0]] = ci;
+    remove_node(act);
+}
+
+int seg__nn_optimize(nn_graph *g)
+{
+    opt_ctx c = {g, calloc((size_t)g->n_values + 1, sizeof(int)),
+                 malloc(sizeof(int) * ((size_t)g->n_values + 1))};
+    if (!c.readers || !c.producer) {
+        free(c.readers);
+        free(c.producer);
+        return seg__fail(SEG_ENOMEM, "model: out of memory");
+    }
+    for (int v = 0; v < g->n_values; v++)
+        c.producer[v] = -1;
+    for (int i = 0; i < g->n_nodes; i++) {
+        const nn_node *n = &g->nodes[i];
+        if (!n->op)
+            continue;
+        for (int k = 0; k < n->n_in; k++)
+            if (n->in[k] >= 0)
+                c.readers[n->in[k]]++;
+        for (int k = 0; k < n->n_out; k++)
+            if (n->out[k] >= 0)
+                c.producer[n->out[k]] = i;
+    }
+    for (int i = 0; i < g->n_outputs; i++)
+        c.readers[g->outputs[i]]++;
+    for (int i = 0; i < g->n_nodes; i++) {
+        nn_node *n = &g->nodes[i];
+        if (is_op(n, "Conv"))
+            fuse_pad(&c, n);
+        else if (is_op(n, "Add"))
+            fuse_add(&c, n);
+        else if (is_op(n, "Relu") || is_op(n, "Clip"))
+            fuse_act(&c, n);
+    }
+    free(c.readers);
+    free(c.producer);
+    return SEG_OK;
+}
