@@ -20,6 +20,7 @@
 #include "segkit/kmeans.h"
 #include "segkit/model.h"
 #include "segkit/morph.h"
+#include "segkit/recipes.h"
 #include "segkit/recipes_segment.h"
 #include "segkit/rle.h"
 #include "segkit/semantic.h"
