@@ -249,9 +249,12 @@ const seg_cli_command seg_cli_segment_watershed = {
     .name = "watershed",
     .summary = "marker watershed: Otsu, opening, distance-threshold seeds, cv2 watershed",
     .usage = "IMAGE... -o DIR",
-    .details = "The seed's recipe (OpenCV's watershed tutorial), every step settable. "
-               "Writes labels.png (16-bit object ids), overlay.png (boundaries in red) and "
-               "objects.json (id, bbox, area, centroid, polygon).",
+    .details = "The seed's recipe (OpenCV's watershed tutorial), every step settable:\n"
+               "Otsu threshold, opening, sure background by dilation, sure foreground where\n"
+               "the distance transform exceeds a fraction of its maximum, markers from its\n"
+               "components, cv2-semantics watershed. Writes labels.png (16-bit object ids),\n"
+               "overlay.png (boundaries in red) and objects.json (id, bbox [x, y, w, h],\n"
+               "area, centroid, polygon). See docs/watershed.md.",
     .opts = opts,
     .min_pos = 1,
     .max_pos = CLI_MAX_POS,
