@@ -14,6 +14,23 @@ def blobs(w, h, seed=0, sigma=8.0):
     return (f > 0.5).astype(np.uint8)
 
 
+def cv2_recipe(bgr):
+    """The same recipe in cv2 (bright objects)."""
+    gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+    _, th = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    k = np.ones((3, 3), np.uint8)
+    opening = cv2.morphologyEx(th, cv2.MORPH_OPEN, k, iterations=2)
+    sure_bg = cv2.dilate(opening, k, iterations=3)
+    d = cv2.distanceTransform(opening, cv2.DIST_L2, 5)
+    _, fg = cv2.threshold(d, 0.5 * float(d.max()), 255, 0)
+    fg = np.uint8(fg)
+    unknown = cv2.subtract(sure_bg, fg)
+    _, markers = cv2.connectedComponents(fg)
+    markers = markers + 1
+    markers[unknown == 255] = 0
+    return cv2.watershed(bgr, markers)
+
+
 def cases(sizes):
     for w, h in sizes:
         b = blobs(w, h)
@@ -32,6 +49,9 @@ def cases(sizes):
         yield run.Case("watershed cv2-semantics", lab,
                        lambda img=img, mk=mk: segkit.watershed(img, mk.copy()),
                        lambda img=img, mk=mk: cv2.watershed(img, mk.copy()))
+        yield run.Case("watershed recipe (Otsu..watershed)", lab,
+                       lambda img=img: segkit.segment_watershed(img, invert=0),
+                       lambda img=img: cv2_recipe(img))
         if (w, h) == (1920, 1080):
             from skimage.segmentation import watershed as sk_watershed
             nd = -d

@@ -25,6 +25,8 @@ def watershed(image, markers):
                     % getattr(markers, "dtype", type(markers).__name__))
     if markers.ndim != 2:
         raise Error(-8, "watershed: markers must be 2-D (got shape %s)" % (markers.shape,))
+    if not markers.flags.writeable:
+        raise Error(-1, "watershed: markers are read-only (they are updated in place)")
     image = np.asarray(image)
     if image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] != 3:
         raise Error(-8, "watershed: image must be uint8 H x W x 3 (got %s %s)"

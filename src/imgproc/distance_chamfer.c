@@ -21,7 +21,7 @@
 #include "imgproc/distance_chamfer_rows.h"
 void seg__chamfer_rows_avx2(const int32_t *restrict n1, const int32_t *restrict n2,
                             int32_t *restrict r, int w, int five, int32_t hv, int32_t diag,
-                            int32_t lng, int keep);
+                            int32_t lng, const uint8_t *restrict src, int32_t cap);
 
 typedef struct weights {
     int32_t hv, diag, lng;
@@ -93,7 +93,7 @@ int seg__distance_chamfer(const seg_image *src, seg_image *dst, int dist_type, i
     if (rc)
         return rc;
     void (*rows)(const int32_t *restrict, const int32_t *restrict, int32_t *restrict, int, int,
-                 int32_t, int32_t, int32_t, int) =
+                 int32_t, int32_t, int32_t, const uint8_t *restrict, int32_t) =
         (seg__cpu_active() & SEG_CPU_AVX2) ? seg__chamfer_rows_avx2 : seg__chamfer_rows_plain;
 
     for (int y = 0; y < h; y++) {
@@ -101,11 +101,12 @@ int seg__distance_chamfer(const seg_image *src, seg_image *dst, int dist_type, i
         int32_t *r = work_row(&t, y);
         const int32_t *u1 = work_row(&t, y - 1), *u2 = work_row(&t, y - 2 + !five);
         /* minimum over the mask's part in the rows above (independent across x) */
-        rows(u1, u2, r, w, five, k.hv, k.diag, k.lng, 0);
+        rows(u1, u2, r, w, five, k.hv, k.diag, k.lng, s, DIST_MAX);
+        /* r is already 0 on zero pixels and capped at DIST_MAX, and prev + hv >= 0, so
+         * cv2's min(r, prev + hv, DIST_MAX) on non-zero pixels is min(r, prev + hv) */
         int32_t prev = DIST_MAX;
         for (int x = 0; x < w; x++) {
-            int32_t v = min32(min32(r[x], prev + k.hv), DIST_MAX);
-            v = s[x] ? v : 0;
+            int32_t v = min32(r[x], prev + k.hv);
             r[x] = v;
             prev = v;
         }
@@ -116,7 +117,7 @@ int seg__distance_chamfer(const seg_image *src, seg_image *dst, int dist_type, i
         int32_t *r = work_row(&t, y);
         const int32_t *d1 = work_row(&t, y + 1), *d2 = work_row(&t, y + 2 - !five);
         float *out = seg__row(dst, y);
-        rows(d1, d2, r, w, five, k.hv, k.diag, k.lng, 1);
+        rows(d1, d2, r, w, five, k.hv, k.diag, k.lng, NULL, DIST_MAX);
         int32_t next = DIST_MAX;
         for (int x = w - 1; x >= 0; x--) {
             int32_t v = min32(r[x], next + k.hv);

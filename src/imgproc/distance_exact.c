@@ -1,17 +1,19 @@
 /* Exact Euclidean distance transform: OpenCV 4.6's DIST_MASK_PRECISE (trueDistTrans), a
  * Felzenszwalb-Huttenlocher transform: first the distance to the nearest zero along
- * each column, then the lower envelope of parabolas along each row.
+ * each column, then, along each row, the minimum over x' of (x - x')^2 + f(x').
  *
- * Same arithmetic as cv2 (float squares, its "infinity" 1e15f for columns without a
- * zero, its intersection formula and evaluation order), organised for speed:
+ * Same values as cv2 (its float squares and its "infinity" 1e15f for columns without a
+ * zero; sums of integers below 2^24 are exact), organised for speed:
  * - the column pass walks rows top-down and bottom-up over blocks of columns (cv2 walks
- *   each column with a row stride, which misses the cache on every pixel);
- * - the row pass treats each run of pixels between two zeros on its own: a zero at p
- *   makes every parabola beyond p useless on the other side of p (it is exceeded by the
- *   zero's by at least 1), so a run only needs the parabolas inside it and the two zeros
- *   that bound it, and zero pixels cost nothing. Columns without any zero (cv2's 1e15f)
- *   never win, so they are left out of the envelope. A row where nothing is finite
- *   (an image with no zero pixel) runs cv2's envelope unchanged.
+ *   each column with a row stride, which misses the cache on every pixel); AVX2 kernel
+ *   in distance_exact_avx2.c, plain oracle in distance_exact_columns.h;
+ * - the row pass first tries the windowed search of distance_exact_window.h (eight
+ *   pixels at a time, window grown only as far as their current minima require), which
+ *   vectorises and costs the local distance; a row with a pixel farther than WINDOW from
+ *   any candidate that could win takes cv2's envelope of parabolas instead, run on each
+ *   stretch between two zero pixels on its own (a zero at p beats every parabola beyond
+ *   it by at least 1), with columns without any zero left out (they never win). A row
+ *   where nothing is finite (an image without zero pixels) runs cv2's envelope unchanged.
  * Both passes run through seg__parallel_for over pieces fixed by the image size. */
 #include "imgproc/distance_internal.h"
 

@@ -161,6 +161,10 @@ typedef struct bucket_queue {
     int32_t *head, *tail;    /* per rank: pixel (plain) or item (watershed lines) */
     uint64_t *bits0, *bits1; /* non-empty ranks; non-zero words of bits0 */
     size_t nbuckets, nwords0, nwords1, cur, live;
+    /* plain mode look-ahead: pixel `ahead` of bucket ahead_b is `ahead_d` pops away */
+    int32_t ahead;
+    size_t ahead_b;
+    int ahead_d;
     bq_item *items; /* watershed-line mode: a pixel can wait several times */
     size_t nitems, cap;
 } bucket_queue;
@@ -178,6 +182,7 @@ static int bq_init(bucket_queue *q, size_t nbuckets)
     if (!q->head || !q->tail || !q->bits0 || !q->bits1)
         return -1;
     q->cur = nbuckets;
+    q->ahead = -1;
     return 0;
 }
 
@@ -245,6 +250,12 @@ static inline void bq_push_px(bucket_queue *q, ws_px *px, uint32_t j)
     q->live++;
 }
 
+/* The pop order is known some way ahead (the FIFO of the current rank), and the flood is
+ * bound by cache misses on the pixels it reaches: walk a look-ahead pointer LOOKAHEAD
+ * pixels in front of the head and prefetch their neighbourhoods. The walk loads one
+ * link per pop, each prefetched LOOKAHEAD pops earlier. */
+enum { LOOKAHEAD = 6 };
+
 static inline uint32_t bq_pop_px(bucket_queue *q, const ws_px *px, ptrdiff_t w2)
 {
     if (!(q->bits0[q->cur >> 6] & (1ull << (q->cur & 63))))
@@ -252,16 +263,28 @@ static inline uint32_t bq_pop_px(bucket_queue *q, const ws_px *px, ptrdiff_t w2)
     size_t b = q->cur;
     uint32_t j = (uint32_t)q->head[b];
     int32_t n = px[j].next;
+    q->live--;
     if (n < 0) {
         bq_unmark(q, b);
-    } else {
-        q->head[b] = n;
-        /* the next pixel of this rank comes soon: start loading its neighbourhood */
-        __builtin_prefetch(&px[n]);
-        __builtin_prefetch(&px[n - w2]);
-        __builtin_prefetch(&px[n + w2]);
+        q->ahead = -1;
+        return j;
     }
-    q->live--;
+    q->head[b] = n;
+    if (q->ahead < 0 || q->ahead_b != b || --q->ahead_d < 0) {
+        q->ahead = n;
+        q->ahead_b = b;
+        q->ahead_d = 0;
+    }
+    while (q->ahead_d < LOOKAHEAD) {
+        int32_t nx = px[q->ahead].next;
+        if (nx < 0)
+            break;
+        q->ahead = nx;
+        q->ahead_d++;
+        __builtin_prefetch(&px[nx]);
+        __builtin_prefetch(&px[nx - w2]);
+        __builtin_prefetch(&px[nx + w2]);
+    }
     return j;
 }
 

@@ -12,9 +12,11 @@ int seg__edt_window_avx2(const float *f, float *d, int w, int limit);
 void seg__edt_columns_plain(const seg_image *src, seg_image *dst, int x0, int x1);
 void seg__edt_columns_avx2(const seg_image *src, seg_image *dst, int x0, int x1);
 void seg__chamfer_rows_plain(const int32_t *n1, const int32_t *n2, int32_t *r, int w, int five,
-                             int32_t hv, int32_t diag, int32_t lng, int keep);
+                             int32_t hv, int32_t diag, int32_t lng, const uint8_t *src,
+                             int32_t cap);
 void seg__chamfer_rows_avx2(const int32_t *n1, const int32_t *n2, int32_t *r, int w, int five,
-                            int32_t hv, int32_t diag, int32_t lng, int keep);
+                            int32_t hv, int32_t diag, int32_t lng, const uint8_t *src,
+                            int32_t cap);
 
 static uint32_t rng_state = 12345;
 static uint32_t rnd(void)
@@ -78,6 +80,7 @@ static void test_column_and_chamfer_kernels_agree(void)
     }
     enum { W = 157 };
     int32_t n1[W + 4], n2[W + 4], ra[W], rb[W];
+    uint8_t sv[W];
     for (int trial = 0; trial < 200; trial++) {
         for (int i = 0; i < W + 4; i++) {
             n1[i] = (int32_t)(rnd() % 5000000);
@@ -85,9 +88,12 @@ static void test_column_and_chamfer_kernels_agree(void)
         }
         for (int i = 0; i < W; i++)
             ra[i] = rb[i] = (int32_t)(rnd() % 5000000);
-        int w = 1 + (int)(rnd() % W), five = (int)(rnd() % 2), keep = (int)(rnd() % 2);
-        seg__chamfer_rows_plain(n1 + 2, n2 + 2, ra, w, five, 65536, 91750, 143977, keep);
-        seg__chamfer_rows_avx2(n1 + 2, n2 + 2, rb, w, five, 65536, 91750, 143977, keep);
+        for (int i = 0; i < W; i++)
+            sv[i] = (uint8_t)(rnd() % 3 != 0);
+        int w = 1 + (int)(rnd() % W), five = (int)(rnd() % 2);
+        const uint8_t *src = rnd() % 2 ? sv : NULL;
+        seg__chamfer_rows_plain(n1 + 2, n2 + 2, ra, w, five, 65536, 91750, 143977, src, 4000000);
+        seg__chamfer_rows_avx2(n1 + 2, n2 + 2, rb, w, five, 65536, 91750, 143977, src, 4000000);
         CHECK(memcmp(ra, rb, sizeof ra) == 0);
     }
 }

@@ -141,6 +141,10 @@ def test_cv_bad_input():
         segkit.watershed(np.zeros((10, 12, 4), np.uint8), np.zeros((10, 12), np.int32))
     with pytest.raises(segkit.Error, match="2-D"):
         segkit.watershed(img, np.zeros((10, 12, 1), np.int32))
+    ro = np.zeros((10, 12), np.int32)
+    ro.flags.writeable = False
+    with pytest.raises(segkit.Error, match="read-only"):
+        segkit.watershed(img, ro)
 
 
 SK_OPTIONS = [(c, comp, wl) for c in (1, 2) for comp in (0, 0.05, 2.0) for wl in (False, True)]
