@@ -164,11 +164,12 @@ def cases(sizes):
         E.summarize()
     yield run.Case("eval cocoeval segm (load+eval)", "100 img", sk_fixture, ref_fixture,
                    "py-reimpl cocoeval", repeat=5)
-    mem = {}
-    _job("segkit", FIX_GT, FIX_SEGM, threads, mem)
-    _job("peer", FIX_GT, FIX_SEGM, threads, mem)
-    print("# cocoeval segm 100 img, peak RSS of a whole run: segkit %.0f MB, peer %.0f MB"
-          % (mem["segkit"]["maxrss_mb"], mem["peer"]["maxrss_mb"]), flush=True)
+    if run.wanted("eval cocoeval segm (load+eval)"):
+        mem = {}
+        _job("segkit", FIX_GT, FIX_SEGM, threads, mem)
+        _job("peer", FIX_GT, FIX_SEGM, threads, mem)
+        print("# cocoeval segm 100 img, peak RSS of a whole run: segkit %.0f MB, peer %.0f MB"
+              % (mem["segkit"]["maxrss_mb"], mem["peer"]["maxrss_mb"]), flush=True)
 
     # ---- RLE throughput on a 1080p blob mask ----
     h, w = 1080, 1920
@@ -213,6 +214,8 @@ def cases(sizes):
                    repeat=3)
 
     # ---- the synthetic large set ----
+    if not (run.wanted("eval coco json load gt+res") or run.wanted("eval cocoeval segm (subprocess)")):
+        return  # building the large set takes a while: only when its cases run
     tmp = tempfile.TemporaryDirectory(prefix="segkit_bench_eval_")
     t0 = time.perf_counter()
     gt_path, res_path = make_large_set(tmp.name)
@@ -235,8 +238,9 @@ def cases(sizes):
                    lambda: _job("segkit", gt_path, res_path, threads, big),
                    lambda: _job("peer", gt_path, res_path, threads, big),
                    "py-reimpl cocoeval", repeat=1)
-    print("# cocoeval segm 5k/50k/200k: peak RSS segkit %.0f MB, peer %.0f MB; stats equal: %s"
-          % (big["segkit"]["maxrss_mb"], big["peer"]["maxrss_mb"],
-             np.max(np.abs(np.array(big["segkit"]["stats"]) - big["peer"]["stats"])) <= 1e-12),
-          flush=True)
+    if "segkit" in big and "peer" in big:  # only when that case ran
+        print("# cocoeval segm 5k/50k/200k: peak RSS segkit %.0f MB, peer %.0f MB; stats equal: %s"
+              % (big["segkit"]["maxrss_mb"], big["peer"]["maxrss_mb"],
+                 np.max(np.abs(np.array(big["segkit"]["stats"]) - big["peer"]["stats"])) <= 1e-12),
+              flush=True)
     tmp.cleanup()

@@ -33,6 +33,14 @@ class Case:
         self.peer_name, self.repeat = peer_name, repeat
 
 
+FILTER = ""
+
+
+def wanted(name):
+    """Whether a case of this name will run (modules skip expensive set-up otherwise)."""
+    return not FILTER or FILTER in name
+
+
 def timeit(f, repeat, budget=2.0):
     f()  # warm-up (page faults, lazy init, kernel dispatch)
     times = []
@@ -62,6 +70,8 @@ def main():
     ap.add_argument("--repeat", type=int, default=15)
     ap.add_argument("--json")
     args = ap.parse_args()
+    global FILTER
+    FILTER = args.filter
 
     import segkit
     segkit.set_num_threads(args.threads)
@@ -82,6 +92,7 @@ def main():
                                             "+".join(segkit.cpu_features()) or "generic"))
     print("%-34s %-10s %10s %10s %8s  %s" % ("operation", "size", "segkit ms", "peer ms",
                                            "ratio", "peer"))
+    sys.modules.setdefault("run", sys.modules[__name__])  # modules see this FILTER
     for path in sorted(glob.glob(os.path.join(HERE, "bench_*.py"))):
         spec = importlib.util.spec_from_file_location(os.path.basename(path)[:-3], path)
         mod = importlib.util.module_from_spec(spec)
