@@ -21,6 +21,13 @@ int seg__nn_conv_out(const nn_node *n, nn_conv_params *p, int64_t h, int64_t w, 
  * the residual already when p->fuse_add. */
 int seg__nn_conv_ref(const nn_conv_params *p, const nn_tensor *in, const nn_tensor *w,
                      const nn_tensor *b, nn_tensor *out);
+/* Convolution as per-tap matrix products over the regions each tap reads inside the
+ * image (conv_taps.c): plain NCHW, groups 1; wpk from seg__nn_conv_pack_taps
+ * ([kh*kw][OC][C]); out holds the residual already when p->fuse_add. */
+int seg__nn_conv_taps(const nn_conv_params *p, const nn_tensor *in, const float *wpk,
+                      const nn_tensor *b, nn_tensor *out);
+float *seg__nn_conv_pack_taps(const nn_tensor *w);
+
 /* Record a fusion decided by the graph optimiser. */
 void seg__nn_conv_fuse(nn_node *n, int act, float lo, float hi, bool add);
 /* Padding taken over from a removed Pad node: top, left, bottom, right. */

@@ -14,6 +14,8 @@
 typedef struct conv_prim {
     int64_t in_dims[4];       /* N, C, H, W this primitive was made for */
     int src_blk, dst_blk;     /* layouts it was made for (0 = plain NCHW) */
+    float *taps;              /* non-NULL: oneDNN has only its reference kernel for this
+                                 shape; run per-tap matrix products instead (plain) */
     dnnl_primitive_t prim;
     dnnl_memory_t weights;    /* reordered to the primitive's preferred layout */
     dnnl_memory_desc_t src_md, dst_md, bias_md;
@@ -121,6 +123,7 @@ static void destroy(nn_node *n)
         next = c->next;
         dnnl_primitive_destroy(c->prim);
         dnnl_memory_destroy(c->weights);
+        seg__free(c->taps);
         free(c);
     }
     seg__free(s->dw_w);
@@ -185,6 +188,21 @@ static conv_prim *make_prim(const nn_node *n, const nn_conv_params *p, const nn_
              dnnl_success;
     ok = ok && dnnl_primitive_attr_set_post_ops(attr, po) == dnnl_success;
     ok = ok && dnnl_primitive_desc_create(&pd, &cd, attr, eng, NULL) == dnnl_success;
+    const char *impl = NULL;
+    if (ok && p->group == 1 && dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl) ==
+                                   dnnl_success && impl && strncmp(impl, "ref", 3) == 0) {
+        /* oneDNN's reference convolution is orders of magnitude slower than its JIT
+         * kernels: use segkit's per-tap products on the plain layout instead */
+        c->taps = seg__nn_conv_pack_taps(w);
+        dnnl_primitive_desc_destroy(pd);
+        dnnl_post_ops_destroy(po);
+        dnnl_primitive_attr_destroy(attr);
+        if (!c->taps) {
+            free(c);
+            return NULL;
+        }
+        return c;
+    }
     const dnnl_memory_desc_t *wmd = ok ? dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0)
                                        : NULL;
     dnnl_memory_t user_w = NULL;
@@ -375,6 +393,26 @@ static int run_conv(nn_exec *x, nn_node *n)
     pthread_mutex_unlock(&n->lock);
     if (!c)
         return seg__nn_fail(n, SEG_EINTERNAL, "oneDNN could not create the convolution");
+    if (c->taps) {
+        /* plain layouts for the matrix products: convert the input, compute into a plain
+         * tensor, then put it in the blocked layout the next layers expect */
+        const nn_tensor *pin = seg__nn_in_plain(x, n, 0);
+        nn_tensor tmp = {.dtype = ONNX_FLOAT, .ndim = 4, .numel = out->numel};
+        memcpy(tmp.dims, od, sizeof od);
+        tmp.bytes = (size_t)out->numel * sizeof(float);
+        tmp.data = seg__malloc(tmp.bytes + 64);
+        if (!pin || !tmp.data) {
+            seg__free(tmp.data);
+            return seg__nn_fail(n, SEG_ENOMEM, "out of memory");
+        }
+        if (p.fuse_add) /* out holds the residual in its layout */
+            out->blk ? seg__nn_reorder(out, &tmp) : (void)memcpy(tmp.data, out->data, tmp.bytes);
+        int rc2 = seg__nn_conv_taps(&p, pin, c->taps, b, &tmp);
+        if (!rc2)
+            out->blk ? seg__nn_reorder(&tmp, out) : (void)memcpy(out->data, tmp.data, tmp.bytes);
+        seg__free(tmp.data);
+        return rc2;
+    }
     return run_dnnl(n, c, in, b, out);
 }
 

@@ -96,3 +96,29 @@ def test_batchnorm_left_in_the_graph_is_folded(tmp_path):
     info = run_cli("model", "info", path, check=0).stdout
     runs = int(info.split("runs ")[1].split()[0])
     assert runs <= len(ops) - n_bn - ops.count("Relu")
+
+
+@pytest.mark.parametrize("hw,d,stride,residual", [(17, 24, 1, False), (66, 36, 1, True),
+                                                  (33, 36, 2, False), (20, 5, 3, True)])
+def test_convolutions_onednn_has_no_jit_kernel_for(tmp_path, hw, d, stride, residual):
+    """Dilations larger than the image (DeepLab's ASPP on small inputs) go through segkit's
+    per-tap matrix products; compared with PyTorch, with a fused residual and ReLU too."""
+    import torch
+    torch.manual_seed(d)
+    conv = torch.nn.Conv2d(48, 16, 3, stride=stride, padding=d, dilation=d)
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv, self.res = conv, torch.nn.Conv2d(48, 16, 1, stride=stride)
+
+        def forward(self, x):
+            y = self.conv(x)
+            return torch.relu(y + self.res(x)) if residual else torch.relu(y)
+    net = Net().eval()
+    x = torch.randn(1, 48, hw, hw)
+    path = str(tmp_path / "c.onnx")
+    torch.onnx.export(net, x, path, opset_version=13, input_names=["x"], output_names=["y"])
+    with torch.no_grad():
+        ref = net(x).numpy()
+    compare(segkit.Model(path).run({"x": x.numpy()})["y"], ref)
