@@ -318,7 +318,7 @@ int seg_cvt_color(const seg_image *src, seg_image *dst, int code)
     /* Pieces of at least ~0.5 ms of work: a light conversion of a small image runs on the
      * calling thread, where a fork/join would cost more than it saves (and far more on a
      * loaded machine, where a worker may wait a whole time slice to be scheduled). */
-    int64_t min_pixels = 5000000 / cost_per_pixel(ci->k, src->type);
+    int64_t min_pixels = 1000000 / cost_per_pixel(ci->k, src->type);
     int64_t min_rows = SEG_MAX(1, min_pixels / src->width);
     seg__parallel_for(src->height, seg__grain(src->height, min_rows), run_rows, &j);
     return SEG_OK;
