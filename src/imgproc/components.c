@@ -332,15 +332,13 @@ static void write_band(void *vctx, int64_t y0, int64_t y1)
     }
 }
 
-/* Below 4 megapixels (1080p included) the whole job takes under 2 ms on one core, and
- * the calling thread alone is both fast and predictable: a fork/join of the OpenMP team
- * waits at its end for every worker, and on a machine whose other cores are busy a
- * worker that is not scheduled in time stalled 1080p calls from 1 ms to 30-40 ms. So
- * small images run the same bands in order on the calling thread (same split, same
- * results); large ones (4K: ~20 ms of work) go parallel. */
+/* Below a quarter megapixel the whole job takes ~0.1 ms and runs the same bands in order
+ * on the calling thread (same split, same results); larger images go through the pool,
+ * whose caller never waits for a worker that has not joined (the OpenMP join barrier
+ * this once had to avoid stalled 1080p calls by 30-40 ms on a busy machine). */
 static void run_bands(cc_ctx *c, seg_range_fn fn)
 {
-    if ((int64_t)c->width * c->height < ((int64_t)1 << 22)) {
+    if ((int64_t)c->width * c->height < ((int64_t)1 << 18)) {
         for (int64_t y = 0; y < c->height; y += c->grain)
             fn(c, y, SEG_MIN(c->height, y + c->grain));
         return;
