@@ -1,5 +1,5 @@
 /* segkit segment --method semantic: a neural network's per-pixel classes. */
-#include "cli.h"
+#include "recipe_output.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -76,17 +76,21 @@ done:
     return text;
 }
 
-static int one_image(const cli_args *a, const seg_model *m, const seg_semantic_config *cfg,
-                     const char *path, const char *dir)
+typedef struct sem_ctx {
+    const seg_model *m;
+    const seg_semantic_config *cfg;
+} sem_ctx;
+
+static int one_image(const cli_args *a, const char *path, const char *dir, void *vctx)
 {
-    seg_read_options ro = seg_read_options_default();
-    ro.mode = SEG_IMREAD_COLOR;
+    const sem_ctx *sc = vctx;
+    const seg_model *m = sc->m;
+    const seg_semantic_config *cfg = sc->cfg;
     seg_image img, labels = {0}, color = {0}, over = {0};
-    int rc = seg_imread(path, &img, &ro);
-    if (rc)
-        return cli_fail_status(a, rc, "read");
+    int rc, status = cli_read_bgr(a, path, &img), n_present = 0;
+    if (status)
+        return status;
     char out[4096 + 32];
-    int status = 0, n_present = 0;
     rc = seg_segment_semantic(m, cfg, &img, SEG_ORDER_BGR, &labels, NULL);
     if (rc) {
         status = cli_fail_status(a, rc, path);
@@ -170,23 +174,8 @@ static int run(const cli_args *a)
         seg_semantic_config_clear(&cfg);
         return cli_fail_status(a, rc, "model");
     }
-    int status = cli_make_dirs(a, dir);
-    for (int i = 0; !status && i < a->npos; i++) {
-        char sub[4096];
-        if (a->npos == 1) {
-            snprintf(sub, sizeof sub, "%s", dir);
-        } else {
-            const char *base = strrchr(a->pos[i], '/');
-            base = base ? base + 1 : a->pos[i];
-            snprintf(sub, sizeof sub, "%s/%s", dir, base);
-            char *dot = strrchr(sub, '.');
-            if (dot && dot > sub + strlen(dir) + 1)
-                *dot = '\0';
-            if ((status = cli_make_dirs(a, sub)))
-                break;
-        }
-        status = one_image(a, m, &cfg, a->pos[i], sub);
-    }
+    sem_ctx sc = {m, &cfg};
+    int status = cli_for_each_image(a, dir, one_image, &sc);
     seg_model_destroy(m);
     seg_semantic_config_clear(&cfg);
     return status;
