@@ -12,6 +12,54 @@ static void account(nn_exec *x, size_t add)
         x->peak_bytes = x->live_bytes;
 }
 
+/* A buffer of at least `need` bytes: a kept one when one fits without wasting more than
+ * half of it, else a new one. */
+static void *x_alloc(nn_exec *x, size_t need, size_t *cap)
+{
+    int best = -1;
+    for (int i = 0; i < x->ncache; i++)
+        if (x->cache_n[i] >= need && x->cache_n[i] - need <= need &&
+            (best < 0 || x->cache_n[i] < x->cache_n[best]))
+            best = i;
+    if (best >= 0) {
+        void *p = x->cache_p[best];
+        *cap = x->cache_n[best];
+        x->ncache--;
+        x->cache_p[best] = x->cache_p[x->ncache];
+        x->cache_n[best] = x->cache_n[x->ncache];
+        return p;
+    }
+    *cap = need;
+    return seg__malloc(need);
+}
+
+/* Release t's buffer into the executor's cache (the oldest one leaves when full). */
+static void x_recycle(nn_exec *x, nn_tensor *t)
+{
+    if (t->owned && t->data && t->cap) {
+        if (x->ncache == 8) {
+            seg__free(x->cache_p[0]);
+            memmove(x->cache_p, x->cache_p + 1, 7 * sizeof(void *));
+            memmove(x->cache_n, x->cache_n + 1, 7 * sizeof(size_t));
+            x->ncache--;
+        }
+        x->cache_p[x->ncache] = t->data;
+        x->cache_n[x->ncache++] = t->cap;
+    } else if (t->owned) {
+        seg__free(t->data);
+    }
+    t->data = NULL;
+    t->owned = false;
+    t->cap = 0;
+}
+
+void seg__nn_exec_finish(nn_exec *x)
+{
+    for (int i = 0; i < x->ncache; i++)
+        seg__free(x->cache_p[i]);
+    x->ncache = 0;
+}
+
 void seg__nn_tensor_release(nn_tensor *t)
 {
     if (t->owned)
@@ -39,15 +87,14 @@ int seg__nn_make_blocked(nn_exec *x, nn_tensor *t, int blk)
     nn_tensor b = *t;
     b.blk = blk;
     b.bytes = seg__nn_blocked_bytes(t->dims, blk);
-    b.data = seg__malloc(b.bytes + 64);
+    b.data = x_alloc(x, b.bytes + 64, &b.cap);
     if (!b.data)
         return seg__fail(SEG_ENOMEM, "model: out of memory converting a layout");
     b.owned = true;
     seg__nn_reorder(t, &b);
-    if (t->owned) {
+    if (t->owned)
         x->live_bytes -= t->bytes;
-        seg__free(t->data);
-    }
+    x_recycle(x, t);
     account(x, b.bytes);
     *t = b;
     return SEG_OK;
@@ -70,15 +117,14 @@ int seg__nn_make_plain(nn_exec *x, nn_tensor *t)
     nn_tensor p = *t;
     p.blk = 0;
     p.bytes = (size_t)t->numel * 4;
-    p.data = seg__malloc(p.bytes + 64);
+    p.data = x_alloc(x, p.bytes + 64, &p.cap);
     if (!p.data)
         return seg__fail(SEG_ENOMEM, "model: out of memory converting a layout");
     p.owned = true;
     seg__nn_reorder(t, &p);
-    if (t->owned) {
+    if (t->owned)
         x->live_bytes -= t->bytes;
-        seg__free(t->data);
-    }
+    x_recycle(x, t);
     account(x, p.bytes);
     *t = p;
     return SEG_OK;
@@ -89,7 +135,7 @@ nn_tensor *seg__nn_out(nn_exec *x, const nn_node *n, int k, int32_t dtype, int n
                        const int64_t *dims)
 {
     nn_tensor *t = k >= n->n_out || n->out[k] < 0 ? &x->sink : &x->vals[n->out[k]];
-    seg__nn_tensor_release(t);
+    x_recycle(x, t);
     t->blk = 0;
     if (ndim > NN_MAX_RANK || ndim < 0) {
         seg__nn_fail(n, SEG_EUNSUPPORTED, "output rank %d is above %d", ndim, NN_MAX_RANK);
@@ -106,7 +152,7 @@ nn_tensor *seg__nn_out(nn_exec *x, const nn_node *n, int k, int32_t dtype, int n
         return NULL;
     }
     /* 64 spare bytes let SIMD kernels read a little past the end safely */
-    t->data = seg__malloc(t->bytes + 64);
+    t->data = x_alloc(x, t->bytes + 64, &t->cap);
     if (!t->data) {
         seg__nn_fail(n, SEG_ENOMEM, "out of memory for a %zu-byte output", t->bytes);
         return NULL;
@@ -123,18 +169,21 @@ nn_tensor *seg__nn_out_blk(nn_exec *x, const nn_node *n, int k, const int64_t *d
     if (!t || !blk)
         return t;
     size_t bytes = seg__nn_blocked_bytes(dims, blk);
-    if (bytes != t->bytes) {
-        void *d = seg__malloc(bytes + 64);
+    if (bytes + 64 > t->cap) {
+        size_t cap;
+        void *d = x_alloc(x, bytes + 64, &cap);
         if (!d) {
             seg__nn_fail(n, SEG_ENOMEM, "out of memory for a %zu-byte output", bytes);
             return NULL;
         }
-        seg__free(t->data);
-        if (t != &x->sink)
-            x->live_bytes -= t->bytes, account(x, bytes);
+        x_recycle(x, t);
         t->data = d;
-        t->bytes = bytes;
+        t->cap = cap;
+        t->owned = true;
     }
+    if (t != &x->sink)
+        x->live_bytes -= t->bytes, account(x, bytes);
+    t->bytes = bytes;
     t->blk = blk;
     return t;
 }
@@ -150,7 +199,7 @@ nn_tensor *seg__nn_out_view(nn_exec *x, const nn_node *n, int k, const nn_tensor
     if (src_id >= 0 && x->vals[src_id].owned && x->g->last_use[src_id] == n->index &&
         !x->g->is_output[src_id] && k < n->n_out && n->out[k] >= 0) {
         nn_tensor *t = &x->vals[n->out[k]];
-        seg__nn_tensor_release(t);
+        x_recycle(x, t);
         *t = x->vals[src_id];
         x->vals[src_id].owned = false;
         x->vals[src_id].data = NULL;
@@ -185,21 +234,21 @@ int seg__nn_run(const nn_graph *g, nn_tensor *inputs, nn_tensor *outputs, size_t
         if (!n->op)
             continue;
         rc = n->op->run(&x, n);
-        seg__nn_tensor_release(&x.sink);
+        x_recycle(&x, &x.sink);
         if (rc)
             break;
         for (int k = 0; k < n->n_in; k++) {
             int v = n->in[k];
             if (v >= 0 && g->last_use[v] == i && !g->is_output[v] && x.vals[v].owned) {
                 x.live_bytes -= x.vals[v].bytes;
-                seg__nn_tensor_release(&x.vals[v]);
+                x_recycle(&x, &x.vals[v]);
             }
         }
         for (int k = 0; k < n->n_out; k++) { /* outputs nobody reads */
             int v = n->out[k];
             if (v >= 0 && g->last_use[v] < 0 && !g->is_output[v] && x.vals[v].owned) {
                 x.live_bytes -= x.vals[v].bytes;
-                seg__nn_tensor_release(&x.vals[v]);
+                x_recycle(&x, &x.vals[v]);
             }
         }
     }
@@ -229,6 +278,7 @@ int seg__nn_run(const nn_graph *g, nn_tensor *inputs, nn_tensor *outputs, size_t
     for (int v = 0; v < g->n_values; v++)
         if (x.vals[v].owned)
             seg__nn_tensor_release(&x.vals[v]);
+    seg__nn_exec_finish(&x);
     free(x.vals);
     if (peak)
         *peak = x.peak_bytes;

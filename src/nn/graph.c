@@ -289,6 +289,7 @@ static int fold_constants(nn_graph *g)
     for (int v = 0; v < g->n_values; v++)
         if (x.vals[v].owned)
             seg__nn_tensor_release(&x.vals[v]);
+    seg__nn_exec_finish(&x);
     free(x.vals);
     return rc;
 }

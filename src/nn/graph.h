@@ -18,6 +18,7 @@ typedef struct nn_tensor {
     void *data;    /* 64-byte aligned; NULL for an empty tensor */
     size_t bytes;  /* numel * element size (blocked: with the channel padding) */
     bool owned;    /* data belongs to this tensor (run-time buffers), not the graph */
+    size_t cap;    /* bytes allocated at data (run-time buffers; 0 when unknown) */
     int blk;       /* 0: plain row-major; 8 or 16: oneDNN's nChw8c / nChw16c (4-D f32,
                       channels padded to a multiple of blk with zeros) */
 } nn_tensor;
@@ -66,7 +67,15 @@ typedef struct nn_exec {
     size_t live_bytes, peak_bytes;
     nn_tensor sink;       /* where an omitted optional output goes; freed after each node */
     int64_t macs;         /* multiply-accumulates done by Conv/ConvTranspose/MatMul/Gemm */
+    /* Buffers of activations past their last use, kept for the next outputs: a fresh
+     * allocation of a large buffer costs an mmap and a page fault per 4 KiB. */
+    int ncache;
+    void *cache_p[8];
+    size_t cache_n[8];
 } nn_exec;
+
+/* Free the buffers an executor keeps for reuse (end of a run). */
+void seg__nn_exec_finish(nn_exec *x);
 
 int seg__nn_graph_build(const onnx_model *m, nn_graph **out);
 void seg__nn_graph_free(nn_graph *g);
