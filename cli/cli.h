@@ -7,6 +7,7 @@
 
 #include <segkit.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #define CLI_MAX_POS 64
 #define CLI_MAX_OPTS 48
@@ -72,9 +73,13 @@ bool cli_given(const cli_args *a, const char *name);
  * [lo, hi]. Returns 0, or prints the error and returns 2. */
 int cli_size(const cli_args *a, const char *name, int lo, int hi, int *w, int *h);
 
-/* Write len bytes to path atomically: a temporary file in the same folder, renamed over
- * path at the end; on failure nothing is left. Returns 0, or prints the error and
- * returns 2. */
+/* Atomic output: write to "<path>.tmp.<pid>" in the same folder (cli_open_atomic: tmp
+ * receives its name; NULL on failure, printed), then cli_commit_atomic closes it and
+ * renames it over path; on any error the temporary file is removed, the error printed
+ * and 2 returned. Nothing half-written is ever left at path. */
+FILE *cli_open_atomic(const cli_args *a, const char *path, char *tmp, size_t tmp_size);
+int cli_commit_atomic(const cli_args *a, FILE *f, const char *tmp, const char *path);
+/* The same for a buffer in memory: returns 0, or prints the error and returns 2. */
 int cli_write_file(const cli_args *a, const char *path, const void *data, size_t len);
 /* mkdir -p; returns 0, or prints the error and returns 2. */
 int cli_make_dirs(const cli_args *a, const char *path);

@@ -1,9 +1,8 @@
-/* Mask reading and atomic text output for the contours/components commands. */
+/* Mask reading for the contours/components commands. */
 #include "cli_mask.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 int cli_read_mask(const cli_args *a, const char *path, seg_image *mask)
 {
@@ -30,25 +29,5 @@ int cli_read_mask(const cli_args *a, const char *path, seg_image *mask)
         }
     }
     seg_image_free(&img);
-    return 0;
-}
-
-FILE *cli_open_atomic(const cli_args *a, const char *path, char *tmp, size_t tmp_size)
-{
-    snprintf(tmp, tmp_size, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
-    if (!f)
-        cli_fail(a, "cannot write %s", path);
-    return f;
-}
-
-int cli_commit_atomic(const cli_args *a, FILE *f, const char *tmp, const char *path)
-{
-    int bad = ferror(f);
-    bad |= fclose(f) != 0;
-    if (bad || rename(tmp, path) != 0) {
-        remove(tmp);
-        return cli_fail(a, "cannot write %s", path);
-    }
     return 0;
 }

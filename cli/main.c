@@ -39,32 +39,42 @@ int cli_fail_status(const cli_args *a, int status, const char *what)
     return cli_fail(a, "%s: %s", what, *msg ? msg : seg_strerror(status));
 }
 
-int cli_write_file(const cli_args *a, const char *path, const void *data, size_t len)
+FILE *cli_open_atomic(const cli_args *a, const char *path, char *tmp, size_t tmp_size)
 {
-    size_t n = strlen(path) + 32;
-    char *tmp = malloc(n);
-    if (!tmp)
-        return cli_fail(a, "out of memory");
-    snprintf(tmp, n, "%s.tmp-%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    bool ok = fd >= 0;
-    for (size_t off = 0; ok && off < len;) {
-        ssize_t w = write(fd, (const char *)data + off, len - off);
-        ok = w > 0;
-        off += ok ? (size_t)w : 0;
+    if (snprintf(tmp, tmp_size, "%s.tmp.%ld", path, (long)getpid()) >= (int)tmp_size) {
+        cli_fail(a, "path too long: %s", path);
+        return NULL;
     }
-    int e = errno;
-    if (fd >= 0 && close(fd) != 0)
-        ok = false;
-    if (ok && rename(tmp, path) != 0)
-        ok = false, e = errno;
-    if (!ok) {
-        unlink(tmp);
-        free(tmp);
+    FILE *f = fopen(tmp, "wx");
+    if (!f)
+        cli_fail(a, "cannot write %s: %s", path, strerror(errno));
+    return f;
+}
+
+int cli_commit_atomic(const cli_args *a, FILE *f, const char *tmp, const char *path)
+{
+    bool bad = ferror(f) != 0;
+    bad |= fclose(f) != 0;
+    if (bad || rename(tmp, path) != 0) {
+        int e = errno;
+        remove(tmp);
         return cli_fail(a, "cannot write %s: %s", path, strerror(e));
     }
-    free(tmp);
     return 0;
+}
+
+int cli_write_file(const cli_args *a, const char *path, const void *data, size_t len)
+{
+    char tmp[4096 + 32];
+    FILE *f = cli_open_atomic(a, path, tmp, sizeof tmp);
+    if (!f)
+        return 2;
+    if (len && fwrite(data, 1, len, f) != len) {
+        fclose(f);
+        remove(tmp);
+        return cli_fail(a, "cannot write %s: %s", path, strerror(errno));
+    }
+    return cli_commit_atomic(a, f, tmp, path);
 }
 
 int cli_make_dirs(const cli_args *a, const char *path)
