@@ -46,16 +46,20 @@ static int write_png(const cli_args *a, const char *dir, const char *name, const
 
 int cli_write_recipe(const cli_args *a, const char *method, const char *dir,
                      const char *image_path, const seg_image *labels, const seg_image *overlay,
-                     const seg_image *mask)
+                     const seg_image *mask, const seg_objects *given)
 {
     seg_image l16 = {0};
-    seg_objects *objs = NULL;
+    seg_objects *own = NULL;
+    const seg_objects *objs = given;
     char *json = NULL;
     int status = 0, rc;
     if ((rc = seg_image_convert(labels, &l16, SEG_U16, 1.0, 0.0))) /* saturates -1 to 0 */
         return cli_fail_status(a, rc, "labels");
-    if ((rc = seg_objects_from_labels(labels, &objs)) ||
-        (rc = seg_objects_to_json(objs, image_path, labels->width, labels->height, &json))) {
+    if (!objs) {
+        rc = seg_objects_from_labels(labels, &own);
+        objs = own;
+    }
+    if (rc || (rc = seg_objects_to_json(objs, image_path, labels->width, labels->height, &json))) {
         status = cli_fail_status(a, rc, "objects");
         goto done;
     }
@@ -73,7 +77,7 @@ int cli_write_recipe(const cli_args *a, const char *method, const char *dir,
              objs->count, overlay ? ", overlay.png" : "", mask ? ", mask.png" : "");
 done:
     seg_free(json);
-    seg_objects_free(objs);
+    seg_objects_free(own);
     seg_image_free(&l16);
     return status;
 }

@@ -14,9 +14,10 @@ int cli_for_each_image(const cli_args *a, const char *dir, cli_image_fn fn, void
 int cli_read_bgr(const cli_args *a, const char *path, seg_image *img);
 
 /* Write labels.png (16-bit; labels <= 0 become 0), objects.json (seg_objects_to_json),
- * overlay.png (when given) and mask.png (when given) into dir; print one line. */
+ * overlay.png (when given) and mask.png (when given) into dir; print one line. objs:
+ * the labels' objects when the caller has them already, else NULL (computed here). */
 int cli_write_recipe(const cli_args *a, const char *method, const char *dir,
                      const char *image_path, const seg_image *labels, const seg_image *overlay,
-                     const seg_image *mask);
+                     const seg_image *mask, const seg_objects *objs);
 
 #endif

@@ -46,7 +46,7 @@ static int one(const cli_args *a, const char *path, const char *dir, void *vctx)
                     p[3 * x + k] = (uint8_t)(p[3 * x + k] / 3);
     }
     status = rc ? cli_fail_status(a, rc, "grabcut")
-                : cli_write_recipe(a, "grabcut", dir, path, &ids, &over, &r.mask);
+                : cli_write_recipe(a, "grabcut", dir, path, &ids, &over, &r.mask, NULL);
     if (!status) {
         char out[4096 + 32];
         snprintf(out, sizeof out, "%s/cutout.png", dir);

@@ -32,7 +32,7 @@ static int one(const cli_args *a, const char *path, const char *dir, void *ctx)
     /* objects are clusters: id = cluster + 1, so that 0 stays "nothing" in labels.png */
     rc = seg_image_convert(&r.labels, &ids, SEG_S32, 1.0, 1.0);
     status = rc ? cli_fail_status(a, rc, "labels")
-                : cli_write_recipe(a, "kmeans", dir, path, &ids, &r.segmented, NULL);
+                : cli_write_recipe(a, "kmeans", dir, path, &ids, &r.segmented, NULL, NULL);
     if (!status) {
         printf("  compactness %.6g; clusters (BGR centre, pixels):", r.compactness);
         for (int i = 0; i < r.k; i++)

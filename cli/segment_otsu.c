@@ -45,12 +45,12 @@ static int one(const cli_args *a, const char *path, const char *dir, void *ctx)
         rc = seg_draw_rectangle(&img, o->x, o->y, o->x + o->w - 1, o->y + o->h - 1, blue, 1,
                                 SEG_LINE_8);
     }
-    seg_objects_free(objs);
     seg_contours_free(cs);
     if (rc)
         status = cli_fail_status(a, rc, "overlay");
     else
-        status = cli_write_recipe(a, "otsu", dir, path, &r.labels, &img, &r.mask);
+        status = cli_write_recipe(a, "otsu", dir, path, &r.labels, &img, &r.mask, objs);
+    seg_objects_free(objs);
     if (!status)
         cli_info("  Otsu threshold %g", r.threshold);
     seg_otsu_result_free(&r);

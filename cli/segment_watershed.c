@@ -5,7 +5,7 @@
  * only on the image's outer frame, which the watershed overwrites, has area 0, bbox
  * [0, 0, 0, 0], centroid null and no polygon). One image writes into
  * DIR; several write into DIR/<image name without extension>/. */
-#include "cli.h"
+#include "recipe_output.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,16 +129,13 @@ static int write_json(const cli_args *a, const char *path, const char *image_pat
     return status;
 }
 
-static int one_image(const cli_args *a, const char *path, const char *dir,
-                     const seg_watershed_recipe_options *o)
+static int one_image(const cli_args *a, const char *path, const char *dir, void *ctx)
 {
-    seg_read_options ro = seg_read_options_default();
-    ro.mode = SEG_IMREAD_COLOR;
+    const seg_watershed_recipe_options *o = ctx;
     seg_image img, markers = {0}, labels = {0};
-    int rc = seg_imread(path, &img, &ro);
-    if (rc)
-        return cli_fail_status(a, rc, "read");
-    int count = 0, status = 0;
+    int rc, count = 0, status = cli_read_bgr(a, path, &img);
+    if (status)
+        return status;
     object *obs = NULL;
     char out[4300];
     rc = seg_segment_watershed(&img, o, &markers, &count);
@@ -180,8 +177,6 @@ static int one_image(const cli_args *a, const char *path, const char *dir,
             }
         }
     }
-    if ((status = cli_make_dirs(a, dir)) != 0)
-        goto done;
     snprintf(out, sizeof out, "%s/labels.png", dir);
     if ((rc = seg_imwrite(out, &labels, NULL)) != 0) {
         status = cli_fail_status(a, rc, out);
@@ -222,27 +217,7 @@ static int run(const cli_args *a)
                                                                ? SEG_DIST_MASK_5
                                                                : SEG_DIST_MASK_PRECISE;
     o.fg_fraction = cli_double(a, "fraction");
-    const char *dir = cli_str(a, "output");
-    for (int i = 0; i < a->npos; i++) {
-        char sub[4096];
-        if (strlen(dir) > 2048)
-            return cli_fail(a, "output folder name too long");
-        if (a->npos == 1) {
-            snprintf(sub, sizeof sub, "%s", dir);
-        } else {
-            const char *base = strrchr(a->pos[i], '/');
-            base = base ? base + 1 : a->pos[i];
-            const char *dot = strrchr(base, '.');
-            int len = dot && dot != base ? (int)(dot - base) : (int)strlen(base);
-            if (len > 1000)
-                len = 1000;
-            snprintf(sub, sizeof sub, "%s/%.*s", dir, len, base);
-        }
-        int st = one_image(a, a->pos[i], sub, &o);
-        if (st)
-            return st;
-    }
-    return 0;
+    return cli_for_each_image(a, cli_str(a, "output"), one_image, &o);
 }
 
 const seg_cli_command seg_cli_segment_watershed = {
