@@ -2,8 +2,10 @@
  * memory is the largest set of simultaneously live activations. */
 #include "nn/graph.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static void account(nn_exec *x, size_t add)
 {
@@ -214,8 +216,94 @@ nn_tensor *seg__nn_out_view(nn_exec *x, const nn_node *n, int k, const nn_tensor
     return t;
 }
 
-int seg__nn_run(const nn_graph *g, nn_tensor *inputs, nn_tensor *outputs, size_t *peak,
-                int64_t *macs)
+void seg__nn_note_transient(nn_exec *x, size_t bytes)
+{
+    if (x->live_bytes + bytes > x->peak_bytes)
+        x->peak_bytes = x->live_bytes + bytes;
+}
+
+void seg__nn_out_take(nn_exec *x, const nn_node *n, int k, nn_tensor *t)
+{
+    nn_tensor *o = k >= n->n_out || n->out[k] < 0 ? &x->sink : &x->vals[n->out[k]];
+    x_recycle(x, o);
+    *o = *t;
+    memset(t, 0, sizeof *t);
+    if (o != &x->sink)
+        account(x, o->bytes);
+}
+
+/* SEGKIT_PROFILE=1: time per operator type of each top-level run, printed to stderr
+ * (sub-graph nodes count within their If/Loop). */
+typedef struct op_time {
+    const char *op;
+    double ms;
+    int calls;
+} op_time;
+
+static bool profiling(void)
+{
+    static int on = -1;
+    if (on < 0) {
+        const char *e = getenv("SEGKIT_PROFILE");
+        on = e && *e && strcmp(e, "0") != 0;
+    }
+    return on;
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
+}
+
+static void profile_add(op_time *t, int *nt, const char *op, double ms)
+{
+    int i = 0;
+    while (i < *nt && strcmp(t[i].op, op) != 0)
+        i++;
+    if (i == *nt) {
+        if (*nt == 128)
+            return;
+        t[(*nt)++] = (op_time){op, 0, 0};
+    }
+    t[i].ms += ms;
+    t[i].calls++;
+}
+
+static int cmp_time(const void *a, const void *b)
+{
+    double d = ((const op_time *)b)->ms - ((const op_time *)a)->ms;
+    return (d > 0) - (d < 0);
+}
+
+static void profile_print(op_time *t, int nt)
+{
+    qsort(t, (size_t)nt, sizeof *t, cmp_time);
+    double total = 0;
+    for (int i = 0; i < nt; i++)
+        total += t[i].ms;
+    fprintf(stderr, "segkit profile: %.1f ms\n", total);
+    for (int i = 0; i < nt; i++)
+        fprintf(stderr, "  %-22s %9.2f ms %6d calls\n", t[i].op, t[i].ms, t[i].calls);
+}
+
+/* Release value v when node i was its last reader. */
+static void release_after(nn_exec *x, int v, int i)
+{
+    const nn_graph *g = x->g;
+    if (v >= 0 && g->last_use[v] == i && !g->is_output[v] && x->vals[v].owned) {
+        x->live_bytes -= x->vals[v].bytes;
+        x_recycle(x, &x->vals[v]);
+    }
+}
+
+/* Run graph g: inputs[] feed its formal inputs (the graph takes over those marked owned,
+ * emptying them, when take_inputs) and captures[] its captured values (views);
+ * outputs[] receive owned plain tensors. */
+static int run_graph(const nn_graph *g, nn_tensor *inputs, bool take_inputs,
+                     const nn_tensor *captures, nn_tensor *outputs, size_t *peak,
+                     int64_t *macs)
 {
     nn_exec x = {.g = g};
     x.vals = calloc((size_t)g->n_values + 1, sizeof(nn_tensor));
@@ -226,24 +314,35 @@ int seg__nn_run(const nn_graph *g, nn_tensor *inputs, nn_tensor *outputs, size_t
             x.vals[v] = g->consts[v], x.vals[v].owned = false;
     for (int i = 0; i < g->n_inputs; i++) {
         x.vals[g->inputs[i]] = inputs[i];
-        x.vals[g->inputs[i]].owned = false;
+        x.vals[g->inputs[i]].owned = take_inputs && inputs[i].owned;
+        if (x.vals[g->inputs[i]].owned) {
+            account(&x, inputs[i].bytes);
+            memset(&inputs[i], 0, sizeof inputs[i]);
+        }
+    }
+    for (int i = 0; i < g->n_captures; i++) {
+        x.vals[g->captures[i]] = captures[i];
+        x.vals[g->captures[i]].owned = false;
     }
     int rc = SEG_OK;
+    op_time prof[128];
+    int nprof = 0;
+    bool prof_on = !captures && profiling();
     for (int i = 0; i < g->n_nodes && !rc; i++) {
         nn_node *n = (nn_node *)&g->nodes[i];
         if (!n->op)
             continue;
+        double t0 = prof_on ? now_ms() : 0;
         rc = n->op->run(&x, n);
+        if (prof_on)
+            profile_add(prof, &nprof, n->src->op_type, now_ms() - t0);
         x_recycle(&x, &x.sink);
         if (rc)
             break;
-        for (int k = 0; k < n->n_in; k++) {
-            int v = n->in[k];
-            if (v >= 0 && g->last_use[v] == i && !g->is_output[v] && x.vals[v].owned) {
-                x.live_bytes -= x.vals[v].bytes;
-                x_recycle(&x, &x.vals[v]);
-            }
-        }
+        for (int k = 0; k < n->n_in; k++)
+            release_after(&x, n->in[k], i);
+        for (int k = 0; k < n->n_implicit; k++)
+            release_after(&x, n->implicit[k], i);
         for (int k = 0; k < n->n_out; k++) { /* outputs nobody reads */
             int v = n->out[k];
             if (v >= 0 && g->last_use[v] < 0 && !g->is_output[v] && x.vals[v].owned) {
@@ -252,13 +351,16 @@ int seg__nn_run(const nn_graph *g, nn_tensor *inputs, nn_tensor *outputs, size_t
             }
         }
     }
+    if (prof_on)
+        profile_print(prof, nprof);
     for (int i = 0; !rc && i < g->n_outputs; i++)
         rc = seg__nn_make_plain(&x, &x.vals[g->outputs[i]]);
     if (!rc) {
         for (int i = 0; i < g->n_outputs; i++) {
             nn_tensor *t = &x.vals[g->outputs[i]];
             outputs[i] = *t;
-            if (!t->owned) { /* an input or a constant: hand out a copy */
+            /* an input, a constant, or a value listed twice as an output: hand out a copy */
+            if (!t->owned) {
                 outputs[i].data = seg__malloc(t->bytes + 64);
                 if (!outputs[i].data) {
                     rc = seg__fail(SEG_ENOMEM, "model: out of memory");
@@ -269,9 +371,9 @@ int seg__nn_run(const nn_graph *g, nn_tensor *inputs, nn_tensor *outputs, size_t
                 if (t->bytes)
                     memcpy(outputs[i].data, t->data, t->bytes);
                 outputs[i].owned = true;
+                outputs[i].cap = t->bytes + 64;
             } else {
                 t->owned = false;
-                t->data = NULL;
             }
         }
     }
@@ -284,6 +386,39 @@ int seg__nn_run(const nn_graph *g, nn_tensor *inputs, nn_tensor *outputs, size_t
         *peak = x.peak_bytes;
     if (macs)
         *macs = x.macs;
+    return rc;
+}
+
+int seg__nn_run(const nn_graph *g, nn_tensor *inputs, nn_tensor *outputs, size_t *peak,
+                int64_t *macs)
+{
+    return run_graph(g, inputs, false, NULL, outputs, peak, macs);
+}
+
+int seg__nn_run_sub(nn_exec *x, const nn_node *n, const nn_graph *sub, nn_tensor *inputs,
+                    nn_tensor *outputs)
+{
+    nn_tensor stack[16], *cap = stack;
+    if (sub->n_captures > 16 && !(cap = malloc(sizeof(nn_tensor) * (size_t)sub->n_captures)))
+        return seg__fail(SEG_ENOMEM, "model: out of memory");
+    int rc = SEG_OK;
+    for (int i = 0; i < sub->n_captures && !rc; i++) {
+        nn_tensor *t = &x->vals[sub->capture_src[i]];
+        if (t->blk && (rc = seg__nn_make_plain(x, t)))
+            break;
+        if (!t->data && t->numel)
+            rc = seg__nn_fail(n, SEG_EINTERNAL, "outer value '%s' is not computed",
+                              x->g->names[sub->capture_src[i]]);
+        cap[i] = *t;
+    }
+    size_t peak = 0;
+    int64_t macs = 0;
+    if (!rc)
+        rc = run_graph(sub, inputs, true, cap, outputs, &peak, &macs);
+    if (cap != stack)
+        free(cap);
+    seg__nn_note_transient(x, peak);
+    x->macs += macs;
     return rc;
 }
 
@@ -339,6 +474,21 @@ double seg__nn_get_f(const nn_tensor *t, int64_t i)
     case ONNX_UINT32: return ((const uint32_t *)p)[i];
     case ONNX_UINT64: return (double)((const uint64_t *)p)[i];
     default: return 0;
+    }
+}
+
+int64_t seg__nn_get_i(const nn_tensor *t, int64_t i)
+{
+    switch (t->dtype) {
+    case ONNX_INT64: return ((const int64_t *)t->data)[i];
+    case ONNX_UINT64: {
+        uint64_t v = ((const uint64_t *)t->data)[i];
+        return v > INT64_MAX ? INT64_MAX : (int64_t)v;
+    }
+    default: {
+        double v = seg__nn_get_f(t, i);
+        return v != v ? 0 : v >= 9.2e18 ? INT64_MAX : v <= -9.2e18 ? INT64_MIN : (int64_t)v;
+    }
     }
 }
 

@@ -41,10 +41,17 @@ typedef struct nn_node {
     const nn_op *op;
     int index;
     int64_t opset;  /* default-domain opset of the model (semantics differ by version) */
+    const onnx_model *model; /* for producer-specific rules (e.g. RoiAlign's) */
     int n_in, n_out;
     int *in, *out; /* value ids; -1 for an omitted optional input/output */
     void *state;   /* kernel-specific cache (e.g. a oneDNN primitive per input shape) */
     pthread_mutex_t lock; /* guards state when one model runs on several threads */
+    /* Control flow (If, Loop): subs[a] is the built graph of attribute a when it is a
+     * GRAPH attribute (else NULL); implicit[] are this graph's values the sub-graphs read
+     * from the enclosing scope, so they stay alive until this node has run. */
+    struct nn_graph **subs;
+    int n_implicit, implicit_cap;
+    int *implicit;
 } nn_node;
 
 typedef struct nn_graph {
@@ -58,6 +65,11 @@ typedef struct nn_graph {
     nn_node *nodes;
     int n_inputs, n_outputs;
     int *inputs, *outputs;
+    /* A sub-graph's values that come from the enclosing graph (outer-scope names):
+     * captures[i] here is fed from value capture_src[i] of the enclosing graph. */
+    int n_captures;
+    int *captures, *capture_src;
+    const onnx_graph *src;
     seg_arena arena;
 } nn_graph;
 
@@ -85,6 +97,16 @@ int seg__nn_optimize(nn_graph *g);
  * (caller frees with seg__nn_tensor_release). */
 int seg__nn_run(const nn_graph *g, nn_tensor *inputs, nn_tensor *outputs, size_t *peak_bytes,
                 int64_t *macs);
+/* Run sub-graph `sub` of node n (If/Loop) inside executor x: its captured values come
+ * from x, inputs[] feed its formal inputs (it takes over those marked owned, emptying
+ * them; the others are views), outputs[] receive owned tensors.
+ * Its peak memory and MACs are added to x's. */
+int seg__nn_run_sub(nn_exec *x, const nn_node *n, const nn_graph *sub, nn_tensor *inputs,
+                    nn_tensor *outputs);
+/* Make the owned tensor *t output k of node n (t is emptied). */
+void seg__nn_out_take(nn_exec *x, const nn_node *n, int k, nn_tensor *t);
+/* Record that `bytes` more are alive for a moment (peak accounting). */
+void seg__nn_note_transient(nn_exec *x, size_t bytes);
 
 /* ---- helpers for kernels ---- */
 const nn_op *seg__nn_find_op(const char *domain, const char *name);
@@ -128,7 +150,9 @@ int seg__nn_attr_ints(const nn_node *n, const char *name, const int64_t **v);
 /* Read an integer tensor's values (i32/i64) into out[] (cap values). Returns the count
  * or a negative status. */
 int seg__nn_read_ints(const nn_node *n, const nn_tensor *t, int64_t *out, int cap);
-/* Element value as double / int64 (any numeric type). */
+/* Element value as double (any numeric type). */
 double seg__nn_get_f(const nn_tensor *t, int64_t i);
+/* Element value as int64: exact for integer types, floats truncated and saturated. */
+int64_t seg__nn_get_i(const nn_tensor *t, int64_t i);
 
 #endif

@@ -1,14 +1,70 @@
 /* ConvTranspose (2-D, grouped, dilated, output_padding / output_shape / auto_pad) as
- * ONNX defines it, computed as a gather so each output plane is written by one piece. */
+ * ONNX defines it. The fast path is a matrix product per image and group,
+ * cols[(oc,ky,kx), (iy,ix)] = W^T x X, then col2im: each output plane gathers its taps
+ * from cols, so every plane is written by one piece in a fixed order. The plain path
+ * (seg_set_use_optimized(0), its oracle) gathers straight from the input in double. */
+#include "nn/gemm.h"
 #include "nn/ops.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct ct_ctx {
     const float *in, *w, *b;
     float *out;
     int64_t C, H, W, OC, OH, OW, G, kh, kw, sh, sw, dh, dw, pt, pl;
+    const float *cols; /* fast path: [ocg*kh*kw, H*W] of the current image and group */
+    int64_t nb, g;
 } ct_ctx;
+
+/* col2im for output planes [b0, e0) of group c->g in image c->nb. */
+static void ct_col2im(void *vc, int64_t b0, int64_t e0)
+{
+    const ct_ctx *c = vc;
+    int64_t ocg = c->OC / c->G, HW = c->H * c->W;
+    for (int64_t ocl = b0; ocl < e0; ocl++) {
+        int64_t oc = c->g * ocg + ocl;
+        float *o = c->out + (c->nb * c->OC + oc) * c->OH * c->OW;
+        float bias = c->b ? c->b[oc] : 0.0f;
+        for (int64_t i = 0; i < c->OH * c->OW; i++)
+            o[i] = bias;
+        for (int64_t ky = 0; ky < c->kh; ky++)
+            for (int64_t kx = 0; kx < c->kw; kx++) {
+                const float *col = c->cols + ((ocl * c->kh + ky) * c->kw + kx) * HW;
+                for (int64_t iy = 0; iy < c->H; iy++) {
+                    int64_t oy = iy * c->sh - c->pt + ky * c->dh;
+                    if (oy < 0 || oy >= c->OH)
+                        continue;
+                    float *orow = o + oy * c->OW;
+                    const float *crow = col + iy * c->W;
+                    for (int64_t ix = 0; ix < c->W; ix++) {
+                        int64_t ox = ix * c->sw - c->pl + kx * c->dw;
+                        if (ox >= 0 && ox < c->OW)
+                            orow[ox] += crow[ix];
+                    }
+                }
+            }
+    }
+}
+
+static int ct_gemm(const nn_node *n, ct_ctx *c, int64_t N)
+{
+    int64_t icg = c->C / c->G, ocg = c->OC / c->G, HW = c->H * c->W;
+    int64_t rows = ocg * c->kh * c->kw;
+    float *cols = seg__malloc(sizeof(float) * (size_t)(rows * HW) + 64);
+    if (!cols)
+        return seg__nn_fail(n, SEG_ENOMEM, "out of memory");
+    c->cols = cols;
+    for (c->nb = 0; c->nb < N; c->nb++)
+        for (c->g = 0; c->g < c->G; c->g++) {
+            /* weights [C, ocg, kh, kw]: group g's slice read transposed as [rows, icg] */
+            seg__nn_gemm(true, false, rows, HW, icg, c->w + c->g * icg * rows, rows,
+                         c->in + (c->nb * c->C + c->g * icg) * HW, HW, cols, HW);
+            seg__parallel_for(ocg, seg__grain(ocg, 4), ct_col2im, c);
+        }
+    seg__free(cols);
+    return SEG_OK;
+}
 
 static void ct_planes(void *vc, int64_t b0, int64_t e0)
 {
@@ -104,6 +160,9 @@ static int run_conv_transpose(nn_exec *x, nn_node *n)
         return SEG_ENOMEM;
     c.out = o->data;
     x->macs += in->numel * (c.OC / c.G) * c.kh * c.kw;
+    if (seg_use_optimized() && (size_t)(c.OC / c.G * c.kh * c.kw) * (size_t)(c.H * c.W) <
+                                   ((size_t)1 << 28))
+        return ct_gemm(n, &c, od[0]);
     int64_t planes = od[0] * od[1];
     seg__parallel_for(planes, 1, ct_planes, &c);
     return SEG_OK;

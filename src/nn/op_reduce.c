@@ -1,9 +1,11 @@
 /* Reductions along axes and per-channel normalisation: Softmax/LogSoftmax, ArgMax/
- * ArgMin, ReduceMean/Sum/Max/Min, BatchNormalization, MatMul, Gemm (f32). */
+ * ArgMin, ReduceMean/Sum/Max/Min/Prod (float32; int32/int64 exactly), BatchNormalization, MatMul, Gemm (f32). */
+#include "nn/gemm.h"
 #include "nn/ops.h"
 
 #include <float.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* View a tensor as [outer, len, inner] around `axis`. */
@@ -116,13 +118,64 @@ static int run_arg(nn_exec *x, nn_node *n, bool max)
 static int run_argmax(nn_exec *x, nn_node *n) { return run_arg(x, n, true); }
 static int run_argmin(nn_exec *x, nn_node *n) { return run_arg(x, n, false); }
 
-enum { R_MEAN, R_SUM, R_MAX, R_MIN };
+enum { R_MEAN, R_SUM, R_MAX, R_MIN, R_PROD };
+
+/* Offset in the reduced output of input element i (strides st over the kept dims). */
+static int64_t reduced_offset(const nn_tensor *a, const bool *red, const int64_t *st, int64_t i)
+{
+    int64_t off = 0;
+    for (int k = a->ndim - 1; k >= 0; k--) {
+        int64_t idx = i % a->dims[k];
+        i /= a->dims[k];
+        off += red[k] ? 0 : idx * st[k];
+    }
+    return off;
+}
+
+/* Integer reductions (shape arithmetic: box sizes, element counts), exact in int64;
+ * the mean truncates toward zero as ONNX Runtime's integer kernels do. */
+static int reduce_int(const nn_node *n, const nn_tensor *a, const bool *red, const int64_t *kd,
+                      int kind, nn_tensor *o)
+{
+    int64_t onum = seg__nn_numel(a->ndim, kd), cnt = onum ? a->numel / SEG_MAX(onum, 1) : 0;
+    if (cnt == 0 && (kind == R_MAX || kind == R_MIN) && onum)
+        return seg__nn_fail(n, SEG_ESIZE, "integer max/min over an empty axis");
+    int64_t *acc = malloc(sizeof(int64_t) * (size_t)(onum ? onum : 1));
+    if (!acc)
+        return seg__nn_fail(n, SEG_ENOMEM, "out of memory");
+    for (int64_t i = 0; i < onum; i++)
+        acc[i] = kind == R_MAX ? INT64_MIN : kind == R_MIN ? INT64_MAX : kind == R_PROD ? 1 : 0;
+    int64_t st[NN_MAX_RANK], s = 1;
+    for (int i = a->ndim - 1; i >= 0; i--) {
+        st[i] = s;
+        s *= kd[i];
+    }
+    for (int64_t i = 0; i < a->numel; i++) {
+        int64_t off = reduced_offset(a, red, st, i);
+        int64_t v = a->dtype == ONNX_INT64 ? ((const int64_t *)a->data)[i]
+                                           : ((const int32_t *)a->data)[i];
+        int64_t *d = &acc[off];
+        /* wrap-around like the fixed-width integer kernels, without signed overflow */
+        *d = kind == R_MAX ? (v > *d ? v : *d) : kind == R_MIN ? (v < *d ? v : *d)
+             : kind == R_PROD ? (int64_t)((uint64_t)*d * (uint64_t)v)
+                              : (int64_t)((uint64_t)*d + (uint64_t)v);
+    }
+    for (int64_t i = 0; i < onum; i++) {
+        int64_t v = kind == R_MEAN && cnt ? acc[i] / cnt : acc[i];
+        if (o->dtype == ONNX_INT64)
+            ((int64_t *)o->data)[i] = v;
+        else
+            ((int32_t *)o->data)[i] = (int32_t)v;
+    }
+    free(acc);
+    return SEG_OK;
+}
 
 static int run_reduce(nn_exec *x, nn_node *n, int kind)
 {
     const nn_tensor *a = seg__nn_in(x, n, 0);
-    if (!a || a->dtype != ONNX_FLOAT)
-        return seg__nn_fail(n, SEG_EUNSUPPORTED, "needs a float32 input");
+    if (!a || (a->dtype != ONNX_FLOAT && a->dtype != ONNX_INT64 && a->dtype != ONNX_INT32))
+        return seg__nn_fail(n, SEG_EUNSUPPORTED, "needs a float32, int64 or int32 input");
     int64_t axes[NN_MAX_RANK];
     const int64_t *v;
     int na = seg__nn_attr_ints(n, "axes", &v);
@@ -155,13 +208,15 @@ static int run_reduce(nn_exec *x, nn_node *n, int kind)
         if (!red[i] || keep)
             dims[nd++] = kd[i];
     }
-    nn_tensor *o = seg__nn_out(x, n, 0, ONNX_FLOAT, nd, dims);
+    nn_tensor *o = seg__nn_out(x, n, 0, a->dtype, nd, dims);
     if (!o)
         return SEG_ENOMEM;
+    if (a->dtype != ONNX_FLOAT)
+        return reduce_int(n, a, red, kd, kind, o);
     int64_t onum = seg__nn_numel(a->ndim, kd), cnt = onum ? a->numel / SEG_MAX(onum, 1) : 0;
     float *d = o->data;
     for (int64_t i = 0; i < onum; i++)
-        d[i] = kind == R_MAX ? -INFINITY : kind == R_MIN ? INFINITY : 0.0f;
+        d[i] = kind == R_MAX ? -INFINITY : kind == R_MIN ? INFINITY : kind == R_PROD ? 1.0f : 0.0f;
     int64_t st[NN_MAX_RANK], s = 1;
     for (int i = a->ndim - 1; i >= 0; i--) {
         st[i] = s;
@@ -169,15 +224,10 @@ static int run_reduce(nn_exec *x, nn_node *n, int kind)
     }
     const float *src = a->data;
     for (int64_t i = 0; i < a->numel; i++) {
-        int64_t rem = i, off = 0;
-        for (int k = a->ndim - 1; k >= 0; k--) {
-            int64_t idx = rem % a->dims[k];
-            rem /= a->dims[k];
-            off += red[k] ? 0 : idx * st[k];
-        }
+        int64_t off = reduced_offset(a, red, st, i);
         float val = src[i];
         d[off] = kind == R_MAX ? (val > d[off] ? val : d[off]) : kind == R_MIN ? (val < d[off] ? val : d[off])
-                                                                           : d[off] + val;
+                 : kind == R_PROD ? d[off] * val : d[off] + val;
     }
     if (kind == R_MEAN && cnt)
         for (int64_t i = 0; i < onum; i++)
@@ -189,6 +239,7 @@ static int run_rmean(nn_exec *x, nn_node *n) { return run_reduce(x, n, R_MEAN); 
 static int run_rsum(nn_exec *x, nn_node *n) { return run_reduce(x, n, R_SUM); }
 static int run_rmax(nn_exec *x, nn_node *n) { return run_reduce(x, n, R_MAX); }
 static int run_rmin(nn_exec *x, nn_node *n) { return run_reduce(x, n, R_MIN); }
+static int run_rprod(nn_exec *x, nn_node *n) { return run_reduce(x, n, R_PROD); }
 
 static int run_batchnorm(nn_exec *x, nn_node *n)
 {
@@ -219,23 +270,6 @@ static int run_batchnorm(nn_exec *x, nn_node *n)
     return SEG_OK;
 }
 
-/* C[M,N] = A[M,K] * B[K,N] (strides in elements), plain loops ordered for locality. */
-static void gemm_f32(int64_t M, int64_t N, int64_t K, const float *A, int64_t sam, int64_t sak,
-                     const float *B, int64_t sbk, int64_t sbn, float *C)
-{
-    for (int64_t i = 0; i < M; i++) {
-        float *c = C + i * N;
-        for (int64_t j = 0; j < N; j++)
-            c[j] = 0;
-        for (int64_t k = 0; k < K; k++) {
-            float av = A[i * sam + k * sak];
-            const float *b = B + k * sbk;
-            for (int64_t j = 0; j < N; j++)
-                c[j] += av * b[j * sbn];
-        }
-    }
-}
-
 static int run_matmul(nn_exec *x, nn_node *n)
 {
     const nn_tensor *a = seg__nn_in(x, n, 0), *b = seg__nn_in(x, n, 1);
@@ -261,8 +295,8 @@ static int run_matmul(nn_exec *x, nn_node *n)
         return SEG_ENOMEM;
     x->macs += batch * M * N * K;
     for (int64_t t = 0; t < batch; t++)
-        gemm_f32(M, N, K, (const float *)a->data + t * M * K, K, 1, b->data, N, 1,
-                 (float *)o->data + t * M * N);
+        seg__nn_gemm(false, false, M, N, K, (const float *)a->data + t * M * K, K, b->data, N,
+                     (float *)o->data + t * M * N, N);
     return SEG_OK;
 }
 
@@ -282,7 +316,7 @@ static int run_gemm(nn_exec *x, nn_node *n)
     if (!o)
         return SEG_ENOMEM;
     x->macs += M * N * K;
-    gemm_f32(M, N, K, a->data, ta ? 1 : K, ta ? M : 1, b->data, tb ? 1 : N, tb ? K : 1, o->data);
+    seg__nn_gemm(ta, tb, M, N, K, a->data, a->dims[1], b->data, b->dims[1], o->data, N);
     float *d = o->data;
     nn_tensor view = {.dtype = ONNX_FLOAT, .ndim = 2, .dims = {M, N}};
     if (c) {
@@ -310,6 +344,7 @@ const nn_op seg__nn_reduce_ops[] = {
     {"ArgMax", NULL, run_argmax, NULL, false}, {"ArgMin", NULL, run_argmin, NULL, false},
     {"ReduceMean", NULL, run_rmean, NULL, false}, {"ReduceSum", NULL, run_rsum, NULL, false},
     {"ReduceMax", NULL, run_rmax, NULL, false}, {"ReduceMin", NULL, run_rmin, NULL, false},
+    {"ReduceProd", NULL, run_rprod, NULL, false},
     {"BatchNormalization", NULL, run_batchnorm, NULL, false}, {"MatMul", NULL, run_matmul, NULL, false},
     {"Gemm", NULL, run_gemm, NULL, false},
     {NULL, NULL, NULL, NULL, false},

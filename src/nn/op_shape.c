@@ -438,7 +438,7 @@ static int run_gather(nn_exec *x, nn_node *n)
     uint8_t *dst = o->data;
     for (int64_t r = 0; r < outer; r++)
         for (int64_t j = 0; j < idx->numel; j++) {
-            int64_t k = (int64_t)seg__nn_get_f(idx, j);
+            int64_t k = seg__nn_get_i(idx, j);
             if (k < 0)
                 k += d;
             if (k < 0 || k >= d)
@@ -601,12 +601,20 @@ static int run_constant_of_shape(nn_exec *x, nn_node *n)
     size_t es = seg__onnx_dtype_size(dt);
     if (a && a->t && a->t->nbytes != es)
         return seg__nn_fail(n, SEG_EFORMAT, "value must hold one element");
-    if (!a || !a->t) {
+    static const uint8_t zero[16];
+    if (!a || !a->t || (es <= sizeof zero && memcmp(a->t->data, zero, es) == 0)) {
         memset(o->data, 0, o->bytes);
         return SEG_OK;
     }
-    for (int64_t i = 0; i < o->numel; i++)
-        memcpy((uint8_t *)o->data + (size_t)i * es, a->t->data, es);
+    if (!o->bytes)
+        return SEG_OK;
+    /* one element, then the filled prefix doubled */
+    memcpy(o->data, a->t->data, es);
+    for (size_t done = es; done < o->bytes;) {
+        size_t k = SEG_MIN(done, o->bytes - done);
+        memcpy((uint8_t *)o->data + done, o->data, k);
+        done += k;
+    }
     return SEG_OK;
 }
 

@@ -12,6 +12,9 @@ extern const nn_op seg__nn_conv_transpose_ops[];
 extern const nn_op seg__nn_pool_ops[];
 extern const nn_op seg__nn_resize_ops[];
 extern const nn_op seg__nn_reduce_ops[];
+extern const nn_op seg__nn_control_ops[];
+extern const nn_op seg__nn_detect_ops[];
+extern const nn_op seg__nn_index_ops[];
 
 int seg__nn_broadcast(const nn_node *n, const nn_tensor *a, const nn_tensor *b, int *ndim,
                       int64_t *dims);

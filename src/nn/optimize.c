@@ -237,6 +237,8 @@ int seg__nn_optimize(nn_graph *g)
         for (int k = 0; k < n->n_in; k++)
             if (n->in[k] >= 0)
                 c.readers[n->in[k]]++;
+        for (int k = 0; k < n->n_implicit; k++) /* read inside a sub-graph */
+            c.readers[n->implicit[k]]++;
         for (int k = 0; k < n->n_out; k++)
             if (n->out[k] >= 0)
                 c.producer[n->out[k]] = i;

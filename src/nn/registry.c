@@ -5,7 +5,8 @@
 
 static const nn_op *const tables[] = {
     seg__nn_elementwise_ops, seg__nn_shape_ops, seg__nn_conv_ops, seg__nn_conv_transpose_ops,
-    seg__nn_pool_ops,        seg__nn_resize_ops, seg__nn_reduce_ops,
+    seg__nn_pool_ops,        seg__nn_resize_ops, seg__nn_reduce_ops,  seg__nn_control_ops,
+    seg__nn_detect_ops,      seg__nn_index_ops,
 };
 
 const nn_op *seg__nn_find_op(const char *domain, const char *name)
