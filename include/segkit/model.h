@@ -94,6 +94,17 @@ SEG_API size_t seg_tensor_struct_size(void);
 SEG_API int seg_model_run(const seg_model *model, const seg_tensor *inputs, int n_inputs,
                           seg_tensor *outputs, int n_outputs, size_t *peak_bytes);
 
+/* Run only what the named values need and hand those out (any value of the main graph:
+ * an input, an intermediate result or an output, by its ONNX name), as ONNX Runtime's
+ * output selection does: a model whose last stage the caller does without (e.g. Mask
+ * R-CNN's full-size float masks) skips it. outputs[i] receives names[i] as in
+ * seg_model_run. Errors: as seg_model_run; SEG_EINVAL for a name the graph lacks or a
+ * value it does not compute (folded into another operator at load, e.g. a convolution's
+ * output before its fused Relu). */
+SEG_API int seg_model_run_values(const seg_model *model, const seg_tensor *inputs, int n_inputs,
+                                 const char *const *names, int n_names, seg_tensor *outputs,
+                                 size_t *peak_bytes);
+
 /* NumPy .npy files (format 1.0-3.0, C order, little-endian numeric types): read into a
  * tensor owning its data (seg_tensor_free), or write one (atomically: temporary file,
  * then rename). Errors: SEG_EIO, SEG_EFORMAT (the header named), SEG_EUNSUPPORTED

@@ -40,7 +40,23 @@ if fn("seg_tensor_struct_size", [], ctypes.c_size_t)() != ctypes.sizeof(_Tensor)
     raise ImportError("segkit: seg_tensor layout differs from this binding; rebuild")
 _run = fn("seg_model_run", [_P, ctypes.POINTER(_Tensor), ctypes.c_int, ctypes.POINTER(_Tensor),
                             ctypes.c_int, ctypes.POINTER(ctypes.c_size_t)])
+_run_values = fn("seg_model_run_values", [_P, ctypes.POINTER(_Tensor), ctypes.c_int,
+                                          ctypes.POINTER(ctypes.c_char_p), ctypes.c_int,
+                                          ctypes.POINTER(_Tensor), ctypes.POINTER(ctypes.c_size_t)])
 _tfree = fn("seg_tensor_free", [ctypes.POINTER(_Tensor)], None)
+
+
+class _Owned:
+    """An output tensor's memory seen by numpy without a copy; freed with the array."""
+
+    def __init__(self, t, dtype, shape):
+        self._t = _Tensor()
+        ctypes.pointer(self._t)[0] = t
+        self.__array_interface__ = {"shape": shape, "typestr": np.dtype(dtype).str,
+                                    "data": (t.data or 0, False), "version": 3}
+
+    def __del__(self):
+        _tfree(ctypes.byref(self._t))
 
 _DTYPES = {1: np.float32, 2: np.uint8, 3: np.int8, 4: np.uint16, 5: np.int16, 6: np.int32,
            7: np.int64, 9: np.bool_, 10: np.float16, 11: np.float64, 12: np.uint32,
@@ -104,8 +120,10 @@ class Model:
 
     def run(self, feeds, output_names=None):
         """Run the network: feeds maps input names to numpy arrays (C-contiguous copies are
-        made only where needed); returns {output name: ndarray} for every output (or the
-        ones named). The peak activation memory of the run is kept in .peak_memory."""
+        made only where needed); returns {output name: ndarray} for every output, or for
+        the values named in output_names (any value of the graph, intermediate ones too;
+        only what they need runs). The arrays own the engine's buffers (no copy). The
+        peak activation memory of the run is kept in .peak_memory."""
         codes = {np.dtype(v): k for k, v in _DTYPES.items()}
         arrays, ins = [], (_Tensor * max(1, len(self.inputs)))()
         unknown = set(feeds) - {t.name for t in self.inputs}
@@ -124,22 +142,31 @@ class Model:
             for d in range(a.ndim):
                 t.dims[d] = a.shape[d]
             t.data, t.nbytes = a.ctypes.data, a.nbytes
-        outs = (_Tensor * max(1, len(self.outputs)))()
         peak = ctypes.c_size_t()
-        check(_run(self._h, ins, len(self.inputs), outs, len(self.outputs), ctypes.byref(peak)))
+        if output_names is None:
+            names = [t.name for t in self.outputs]
+            outs = (_Tensor * max(1, len(names)))()
+            check(_run(self._h, ins, len(self.inputs), outs, len(names), ctypes.byref(peak)))
+        else:
+            # only what these values need runs (any value name of the graph)
+            names = list(output_names)
+            cnames = (ctypes.c_char_p * max(1, len(names)))(*[n.encode() for n in names])
+            outs = (_Tensor * max(1, len(names)))()
+            check(_run_values(self._h, ins, len(self.inputs), cnames, len(names), outs,
+                              ctypes.byref(peak)))
         self.peak_memory = peak.value
-        result = {}
+        result, owners = {}, []
         try:
-            for info, t in zip(self.outputs, outs):
-                dt = np.dtype(_DTYPES[t.elem_type])
-                shape = tuple(t.dims[d] for d in range(t.ndim))
-                buf = (ctypes.c_uint8 * t.nbytes).from_address(t.data) if t.nbytes else b""
-                result[info.name] = np.frombuffer(buf, dt).reshape(shape).copy()
+            for t in outs[:len(names)]:
+                if t.elem_type not in _DTYPES:
+                    raise Error(-1, "model: output of unsupported element type %d" % t.elem_type)
+                owners.append(_Owned(t, _DTYPES[t.elem_type], tuple(t.dims[d] for d in range(t.ndim))))
+                t.owned = 0  # the owner frees it
         finally:
-            for t in outs:
+            for t in outs[len(owners):len(names)]:
                 _tfree(ctypes.byref(t))
-        if output_names is not None:
-            return {k: result[k] for k in output_names}
+        for name, o in zip(names, owners):
+            result[name] = np.asarray(o)
         return result
 
     def close(self):

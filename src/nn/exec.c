@@ -198,8 +198,8 @@ nn_tensor *seg__nn_out_view(nn_exec *x, const nn_node *n, int k, const nn_tensor
         if (n->in[i] >= 0 && &x->vals[n->in[i]] == src)
             src_id = n->in[i];
     /* Steal the buffer when this node is the input's last reader and it is ours. */
-    if (src_id >= 0 && x->vals[src_id].owned && x->g->last_use[src_id] == n->index &&
-        !x->g->is_output[src_id] && k < n->n_out && n->out[k] >= 0) {
+    if (src_id >= 0 && x->vals[src_id].owned && x->last_use[src_id] == n->index &&
+        !x->is_output[src_id] && k < n->n_out && n->out[k] >= 0) {
         nn_tensor *t = &x->vals[n->out[k]];
         x_recycle(x, t);
         *t = x->vals[src_id];
@@ -291,21 +291,33 @@ static void profile_print(op_time *t, int nt)
 /* Release value v when node i was its last reader. */
 static void release_after(nn_exec *x, int v, int i)
 {
-    const nn_graph *g = x->g;
-    if (v >= 0 && g->last_use[v] == i && !g->is_output[v] && x->vals[v].owned) {
+    if (v >= 0 && x->last_use[v] == i && !x->is_output[v] && x->vals[v].owned) {
         x->live_bytes -= x->vals[v].bytes;
         x_recycle(x, &x->vals[v]);
     }
 }
 
+/* What one run computes and hands out. */
+typedef struct run_plan {
+    const bool *active;
+    const int *last_use;
+    const bool *is_output;
+    const int *outs;
+    int n_outs;
+} run_plan;
+
 /* Run graph g: inputs[] feed its formal inputs (the graph takes over those marked owned,
  * emptying them, when take_inputs) and captures[] its captured values (views);
- * outputs[] receive owned plain tensors. */
-static int run_graph(const nn_graph *g, nn_tensor *inputs, bool take_inputs,
-                     const nn_tensor *captures, nn_tensor *outputs, size_t *peak,
-                     int64_t *macs)
+ * outputs[] receive owned plain tensors: the graph outputs, or the plan's values. */
+static int run_graph(const nn_graph *g, const run_plan *plan, nn_tensor *inputs,
+                     bool take_inputs, const nn_tensor *captures, nn_tensor *outputs,
+                     size_t *peak, int64_t *macs)
 {
-    nn_exec x = {.g = g};
+    run_plan all = {NULL, g->last_use, g->is_output, g->outputs, g->n_outputs};
+    if (!plan)
+        plan = &all;
+    nn_exec x = {.g = g, .active = plan->active, .last_use = plan->last_use,
+                 .is_output = plan->is_output};
     x.vals = calloc((size_t)g->n_values + 1, sizeof(nn_tensor));
     if (!x.vals)
         return seg__fail(SEG_ENOMEM, "model: out of memory");
@@ -330,7 +342,7 @@ static int run_graph(const nn_graph *g, nn_tensor *inputs, bool take_inputs,
     bool prof_on = !captures && profiling();
     for (int i = 0; i < g->n_nodes && !rc; i++) {
         nn_node *n = (nn_node *)&g->nodes[i];
-        if (!n->op)
+        if (!n->op || (x.active && !x.active[i]))
             continue;
         double t0 = prof_on ? now_ms() : 0;
         rc = n->op->run(&x, n);
@@ -345,7 +357,7 @@ static int run_graph(const nn_graph *g, nn_tensor *inputs, bool take_inputs,
             release_after(&x, n->implicit[k], i);
         for (int k = 0; k < n->n_out; k++) { /* outputs nobody reads */
             int v = n->out[k];
-            if (v >= 0 && g->last_use[v] < 0 && !g->is_output[v] && x.vals[v].owned) {
+            if (v >= 0 && x.last_use[v] < 0 && !x.is_output[v] && x.vals[v].owned) {
                 x.live_bytes -= x.vals[v].bytes;
                 x_recycle(&x, &x.vals[v]);
             }
@@ -353,11 +365,11 @@ static int run_graph(const nn_graph *g, nn_tensor *inputs, bool take_inputs,
     }
     if (prof_on)
         profile_print(prof, nprof);
-    for (int i = 0; !rc && i < g->n_outputs; i++)
-        rc = seg__nn_make_plain(&x, &x.vals[g->outputs[i]]);
+    for (int i = 0; !rc && i < plan->n_outs; i++)
+        rc = seg__nn_make_plain(&x, &x.vals[plan->outs[i]]);
     if (!rc) {
-        for (int i = 0; i < g->n_outputs; i++) {
-            nn_tensor *t = &x.vals[g->outputs[i]];
+        for (int i = 0; i < plan->n_outs; i++) {
+            nn_tensor *t = &x.vals[plan->outs[i]];
             outputs[i] = *t;
             /* an input, a constant, or a value listed twice as an output: hand out a copy */
             if (!t->owned) {
@@ -392,7 +404,69 @@ static int run_graph(const nn_graph *g, nn_tensor *inputs, bool take_inputs,
 int seg__nn_run(const nn_graph *g, nn_tensor *inputs, nn_tensor *outputs, size_t *peak,
                 int64_t *macs)
 {
-    return run_graph(g, inputs, false, NULL, outputs, peak, macs);
+    return run_graph(g, NULL, inputs, false, NULL, outputs, peak, macs);
+}
+
+int seg__nn_run_values(const nn_graph *g, nn_tensor *inputs, const int *ids, int n,
+                       nn_tensor *outputs, size_t *peak)
+{
+    bool *active = calloc((size_t)g->n_nodes + 1, sizeof(bool));
+    bool *need = calloc((size_t)g->n_values + 1, sizeof(bool));
+    bool *made = calloc((size_t)g->n_values + 1, sizeof(bool));
+    int *last = malloc(sizeof(int) * ((size_t)g->n_values + 1));
+    int rc = active && need && made && last ? SEG_OK : seg__fail(SEG_ENOMEM, "model: out of memory");
+    for (int i = 0; !rc && i < g->n_nodes; i++)
+        for (int k = 0; g->nodes[i].op && k < g->nodes[i].n_out; k++)
+            if (g->nodes[i].out[k] >= 0)
+                made[g->nodes[i].out[k]] = true;
+    for (int i = 0; !rc && i < g->n_inputs; i++)
+        made[g->inputs[i]] = true;
+    for (int i = 0; !rc && i < n; i++) {
+        if (ids[i] < 0 || ids[i] >= g->n_values || !(made[ids[i]] || g->is_const[ids[i]]))
+            rc = seg__fail(SEG_EINVAL, "model: value '%s' is not computed by this model (folded "
+                                       "into another operator, or unused)",
+                           ids[i] >= 0 && ids[i] < g->n_values ? g->names[ids[i]] : "?");
+        else
+            need[ids[i]] = true;
+    }
+    if (!rc) {
+        /* the needed nodes, backwards from the values asked for */
+        for (int i = g->n_nodes - 1; i >= 0; i--) {
+            const nn_node *nd = &g->nodes[i];
+            bool used = false;
+            for (int k = 0; nd->op && k < nd->n_out; k++)
+                used |= nd->out[k] >= 0 && need[nd->out[k]];
+            if (!used)
+                continue;
+            active[i] = true;
+            for (int k = 0; k < nd->n_in; k++)
+                if (nd->in[k] >= 0)
+                    need[nd->in[k]] = true;
+            for (int k = 0; k < nd->n_implicit; k++)
+                need[nd->implicit[k]] = true;
+        }
+        for (int v = 0; v < g->n_values; v++)
+            last[v] = -1, need[v] = false;
+        for (int i = 0; i < n; i++)
+            need[ids[i]] = true; /* reused: the values handed out */
+        for (int i = 0; i < g->n_nodes; i++) {
+            const nn_node *nd = &g->nodes[i];
+            if (!active[i])
+                continue;
+            for (int k = 0; k < nd->n_in; k++)
+                if (nd->in[k] >= 0)
+                    last[nd->in[k]] = i;
+            for (int k = 0; k < nd->n_implicit; k++)
+                last[nd->implicit[k]] = i;
+        }
+        run_plan plan = {active, last, need, ids, n};
+        rc = run_graph(g, &plan, inputs, false, NULL, outputs, peak, NULL);
+    }
+    free(active);
+    free(need);
+    free(made);
+    free(last);
+    return rc;
 }
 
 int seg__nn_run_sub(nn_exec *x, const nn_node *n, const nn_graph *sub, nn_tensor *inputs,
@@ -414,7 +488,7 @@ int seg__nn_run_sub(nn_exec *x, const nn_node *n, const nn_graph *sub, nn_tensor
     size_t peak = 0;
     int64_t macs = 0;
     if (!rc)
-        rc = run_graph(sub, inputs, true, cap, outputs, &peak, &macs);
+        rc = run_graph(sub, NULL, inputs, true, cap, outputs, &peak, &macs);
     if (cap != stack)
         free(cap);
     seg__nn_note_transient(x, peak);

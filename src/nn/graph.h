@@ -75,6 +75,10 @@ typedef struct nn_graph {
 
 typedef struct nn_exec {
     const nn_graph *g;
+    /* This run's plan: the graph's, or one cut down to some values (seg__nn_run_values) */
+    const bool *active;    /* per node: runs (NULL: every node with an op) */
+    const int *last_use;   /* per value: the last active node reading it */
+    const bool *is_output; /* per value: handed out at the end */
     nn_tensor *vals;      /* current value of every value id */
     size_t live_bytes, peak_bytes;
     nn_tensor sink;       /* where an omitted optional output goes; freed after each node */
@@ -97,6 +101,11 @@ int seg__nn_optimize(nn_graph *g);
  * (caller frees with seg__nn_tensor_release). */
 int seg__nn_run(const nn_graph *g, nn_tensor *inputs, nn_tensor *outputs, size_t *peak_bytes,
                 int64_t *macs);
+/* Run only what the values ids[0..n) need, handing them out in outputs[] (any value
+ * of the main graph: inputs, intermediates, outputs). SEG_EINVAL names a value that
+ * this graph does not compute (folded into another operator or pruned at load). */
+int seg__nn_run_values(const nn_graph *g, nn_tensor *inputs, const int *ids, int n,
+                       nn_tensor *outputs, size_t *peak_bytes);
 /* Run sub-graph `sub` of node n (If/Loop) inside executor x: its captured values come
  * from x, inputs[] feed its formal inputs (it takes over those marked owned, emptying
  * them; the others are views), outputs[] receive owned tensors.

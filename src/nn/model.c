@@ -310,50 +310,28 @@ void seg_tensor_free(seg_tensor *t)
     memset(t, 0, sizeof *t);
 }
 
-int seg_model_run(const seg_model *md, const seg_tensor *inputs, int n_inputs,
-                  seg_tensor *outputs, int n_outputs, size_t *peak_bytes)
+/* Check the caller's inputs against the model's and view them as engine tensors. */
+static int convert_inputs(const seg_model *md, const seg_tensor *inputs, int n_inputs,
+                          nn_tensor *in)
 {
-    seg__clear_error();
-    if (peak_bytes)
-        *peak_bytes = 0;
-    if (!md || (!inputs && n_inputs) || (!outputs && n_outputs))
-        return seg__fail(SEG_EINVAL, "model: NULL argument");
-    for (int i = 0; i < n_outputs; i++)
-        memset(&outputs[i], 0, sizeof outputs[i]);
-    const nn_graph *g = md->graph;
-    if (!g)
-        return seg__fail(SEG_EUNSUPPORTED, "%s", md->graph_error);
-    if (n_inputs != g->n_inputs || n_outputs != g->n_outputs)
-        return seg__fail(SEG_EINVAL, "model: expects %d inputs and %d outputs, got %d and %d",
-                         g->n_inputs, g->n_outputs, n_inputs, n_outputs);
-    nn_tensor *in = calloc((size_t)n_inputs + 1, sizeof *in);
-    nn_tensor *out = calloc((size_t)n_outputs + 1, sizeof *out);
-    int rc = in && out ? SEG_OK : seg__fail(SEG_ENOMEM, "model: out of memory");
+    int rc = SEG_OK;
     for (int i = 0; !rc && i < n_inputs; i++) {
         const seg_tensor *t = &inputs[i];
         const onnx_value_info *v = md->inputs[i];
         size_t es = seg__onnx_dtype_size(t->elem_type), need;
-        if (t->ndim < 0 || t->ndim > NN_MAX_RANK) {
-            rc = seg__fail(SEG_EINVAL, "model: input '%s' has rank %d", v->name, t->ndim);
-            break;
-        }
+        if (t->ndim < 0 || t->ndim > NN_MAX_RANK)
+            return seg__fail(SEG_EINVAL, "model: input '%s' has rank %d", v->name, t->ndim);
         int64_t numel = seg__nn_numel(t->ndim, t->dims);
         if (numel < 0 || !es || !seg__mul((size_t)numel, es, &need) || t->nbytes < need ||
-            (!t->data && need)) {
-            rc = seg__fail(SEG_EINVAL, "model: input '%s': data does not match its shape and type",
-                           v->name);
-            break;
-        }
-        if (v->elem_type && v->elem_type != t->elem_type) {
-            rc = seg__fail(SEG_EINVAL, "model: input '%s' must be %s, got %s", v->name,
-                           seg__onnx_dtype_name(v->elem_type), seg__onnx_dtype_name(t->elem_type));
-            break;
-        }
-        if (v->ndim >= 0 && v->ndim != t->ndim) {
-            rc = seg__fail(SEG_EINVAL, "model: input '%s' must have rank %d, got %d", v->name,
-                           v->ndim, t->ndim);
-            break;
-        }
+            (!t->data && need))
+            return seg__fail(SEG_EINVAL, "model: input '%s': data does not match its shape and type",
+                             v->name);
+        if (v->elem_type && v->elem_type != t->elem_type)
+            return seg__fail(SEG_EINVAL, "model: input '%s' must be %s, got %s", v->name,
+                             seg__onnx_dtype_name(v->elem_type), seg__onnx_dtype_name(t->elem_type));
+        if (v->ndim >= 0 && v->ndim != t->ndim)
+            return seg__fail(SEG_EINVAL, "model: input '%s' must have rank %d, got %d", v->name,
+                             v->ndim, t->ndim);
         for (int d = 0; d < v->ndim && !rc; d++)
             if (v->dims[d] >= 0 && v->dims[d] != t->dims[d])
                 rc = seg__fail(SEG_EINVAL, "model: input '%s' dim %d must be %lld, got %lld",
@@ -362,8 +340,22 @@ int seg_model_run(const seg_model *md, const seg_tensor *inputs, int n_inputs,
                             .data = t->data, .bytes = need};
         memcpy(in[i].dims, t->dims, sizeof(int64_t) * (size_t)t->ndim);
     }
+    return rc;
+}
+
+/* Common to seg_model_run and seg_model_run_values: ids NULL runs the graph outputs. */
+static int run_model(const seg_model *md, const seg_tensor *inputs, int n_inputs,
+                     const int *ids, seg_tensor *outputs, int n_outputs, size_t *peak_bytes)
+{
+    const nn_graph *g = md->graph;
+    nn_tensor *in = calloc((size_t)n_inputs + 1, sizeof *in);
+    nn_tensor *out = calloc((size_t)n_outputs + 1, sizeof *out);
+    int rc = in && out ? SEG_OK : seg__fail(SEG_ENOMEM, "model: out of memory");
     if (!rc)
-        rc = seg__nn_run(g, in, out, peak_bytes, NULL);
+        rc = convert_inputs(md, inputs, n_inputs, in);
+    if (!rc)
+        rc = ids ? seg__nn_run_values(g, in, ids, n_outputs, out, peak_bytes)
+                 : seg__nn_run(g, in, out, peak_bytes, NULL);
     for (int i = 0; !rc && i < n_outputs; i++) {
         outputs[i].elem_type = out[i].dtype;
         outputs[i].ndim = out[i].ndim;
@@ -374,6 +366,63 @@ int seg_model_run(const seg_model *md, const seg_tensor *inputs, int n_inputs,
     }
     free(in);
     free(out);
+    return rc;
+}
+
+static int run_checks(const seg_model *md, const seg_tensor *inputs, int n_inputs,
+                      seg_tensor *outputs, int n_outputs, size_t *peak_bytes)
+{
+    seg__clear_error();
+    if (peak_bytes)
+        *peak_bytes = 0;
+    if (!md || (!inputs && n_inputs) || (!outputs && n_outputs) || n_outputs < 0)
+        return seg__fail(SEG_EINVAL, "model: NULL argument");
+    for (int i = 0; i < n_outputs; i++)
+        memset(&outputs[i], 0, sizeof outputs[i]);
+    if (!md->graph)
+        return seg__fail(SEG_EUNSUPPORTED, "%s", md->graph_error);
+    if (n_inputs != md->graph->n_inputs)
+        return seg__fail(SEG_EINVAL, "model: expects %d inputs, got %d", md->graph->n_inputs,
+                         n_inputs);
+    return SEG_OK;
+}
+
+int seg_model_run(const seg_model *md, const seg_tensor *inputs, int n_inputs,
+                  seg_tensor *outputs, int n_outputs, size_t *peak_bytes)
+{
+    int rc = run_checks(md, inputs, n_inputs, outputs, n_outputs, peak_bytes);
+    if (rc)
+        return rc;
+    if (n_outputs != md->graph->n_outputs)
+        return seg__fail(SEG_EINVAL, "model: expects %d outputs, got %d", md->graph->n_outputs,
+                         n_outputs);
+    return run_model(md, inputs, n_inputs, NULL, outputs, n_outputs, peak_bytes);
+}
+
+int seg_model_run_values(const seg_model *md, const seg_tensor *inputs, int n_inputs,
+                         const char *const *names, int n_names, seg_tensor *outputs,
+                         size_t *peak_bytes)
+{
+    int rc = run_checks(md, inputs, n_inputs, outputs, n_names, peak_bytes);
+    if (rc)
+        return rc;
+    if (!names && n_names)
+        return seg__fail(SEG_EINVAL, "model: NULL argument");
+    const nn_graph *g = md->graph;
+    int *ids = malloc(sizeof(int) * ((size_t)n_names + 1));
+    if (!ids)
+        return seg__fail(SEG_ENOMEM, "model: out of memory");
+    for (int i = 0; !rc && i < n_names; i++) {
+        ids[i] = -1;
+        for (int v = 0; names[i] && v < g->n_values && ids[i] < 0; v++)
+            if (g->names[v] && strcmp(g->names[v], names[i]) == 0)
+                ids[i] = v;
+        if (ids[i] < 0)
+            rc = seg__fail(SEG_EINVAL, "model: no value named '%s'", names[i] ? names[i] : "(null)");
+    }
+    if (!rc)
+        rc = run_model(md, inputs, n_inputs, ids, outputs, n_names, peak_bytes);
+    free(ids);
     return rc;
 }
 
