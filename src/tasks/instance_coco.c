@@ -67,13 +67,16 @@ static void put(sbuf *b, const char *fmt, ...)
     }
 }
 
-/* The shortest %g form that reads back to the same float. */
+/* The shortest %g form that reads back to the same float, without an exponent for
+ * ordinary magnitudes (10, not 1e+01), as Python's repr prints numbers. */
 static void put_float(sbuf *b, float v)
 {
     char t[32];
+    double a = fabs((double)v);
+    bool plain = a == 0 || (a >= 1e-4 && a < 1e16);
     for (int prec = 1; prec <= 9; prec++) {
         snprintf(t, sizeof t, "%.*g", prec, (double)v);
-        if (strtof(t, NULL) == v)
+        if (strtof(t, NULL) == v && !(plain && strchr(t, 'e')))
             break;
     }
     put(b, "%s", t);
