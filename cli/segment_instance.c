@@ -47,15 +47,6 @@ static int64_t stem_number(const char *path)
     return digits ? v : -1;
 }
 
-static int write_png(const cli_args *a, const char *dir, const char *name, const seg_image *img)
-{
-    char path[4096 + 64];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    seg_write_options wo = seg_write_options_default();
-    int rc = seg_imwrite(path, img, &wo);
-    return rc ? cli_fail_status(a, rc, "write") : 0;
-}
-
 static int one_image(const cli_args *a, const char *path, const char *dir, void *vctx)
 {
     inst_ctx *c = vctx;
@@ -76,8 +67,8 @@ static int one_image(const cli_args *a, const char *path, const char *dir, void 
     }
     char out[4096 + 32];
     snprintf(out, sizeof out, "%s/objects.json", dir);
-    if ((status = write_png(a, dir, "instances.png", &ids)) ||
-        (status = write_png(a, dir, "overlay.png", &over)) ||
+    if ((status = cli_write_png(a, dir, "instances.png", &ids)) ||
+        (status = cli_write_png(a, dir, "overlay.png", &over)) ||
         (status = cli_write_file(a, out, json, strlen(json))))
         goto done;
     cli_info("instance: %s -> %s/{instances.png, overlay.png, objects.json} (image_id %lld, "

@@ -21,6 +21,22 @@ static int64_t labels[N] = {1, 18, 44};
 static float scores[N] = {0.6f, 0.9f, 0.3f};
 static float masks[N][H][W];
 
+/* seg_instances_from_outputs on n detections with masks [n, 1, mh, mw] (pixels of a
+ * W x H image), every bitmap kept. */
+static int from_arrays(int n, const float *bx, const int64_t *lb, const float *sc,
+                       const float *m, int mh, int mw, seg_instances *inst)
+{
+    const int64_t db[2] = {n, 4}, d1[1] = {n}, dm[4] = {n, 1, mh, mw};
+    seg_tensor tb = view(SEG_DT_FLOAT, (void *)bx, sizeof(float) * 4 * n, 2, db);
+    seg_tensor tl = view(SEG_DT_INT64, (void *)lb, sizeof(int64_t) * n, 1, d1);
+    seg_tensor ts = view(SEG_DT_FLOAT, (void *)sc, sizeof(float) * n, 1, d1);
+    seg_tensor tm = view(SEG_DT_FLOAT, (void *)m, sizeof(float) * n * mh * mw, 4, dm);
+    seg_instance_config cfg;
+    seg_instance_config_default(&cfg);
+    cfg.keep_bitmaps = 1;
+    return seg_instances_from_outputs(&tb, &tl, &ts, &tm, W, H, &cfg, inst);
+}
+
 static void make_masks(void)
 {
     for (int i = 0; i < N; i++)
@@ -35,16 +51,9 @@ static void make_masks(void)
 static void test_from_outputs_pasted(void)
 {
     make_masks();
-    const int64_t db[2] = {N, 4}, d1[1] = {N}, dm[4] = {N, 1, H, W};
-    seg_tensor tb = view(SEG_DT_FLOAT, boxes, sizeof boxes, 2, db);
-    seg_tensor tl = view(SEG_DT_INT64, labels, sizeof labels, 1, d1);
-    seg_tensor ts = view(SEG_DT_FLOAT, scores, sizeof scores, 1, d1);
-    seg_tensor tm = view(SEG_DT_FLOAT, masks, sizeof masks, 4, dm);
-    seg_instance_config cfg;
-    seg_instance_config_default(&cfg);
-    cfg.keep_bitmaps = 1;
     seg_instances inst;
-    CHECK_EQ_INT(seg_instances_from_outputs(&tb, &tl, &ts, &tm, W, H, &cfg, &inst), SEG_OK);
+    CHECK_EQ_INT(from_arrays(N, &boxes[0][0], labels, scores, &masks[0][0][0], H, W, &inst),
+                 SEG_OK);
     CHECK_EQ_INT(inst.count, 2); /* 0.3 is below 0.5 */
     CHECK(inst.has_masks && inst.width == W && inst.height == H);
     CHECK_EQ_INT(inst.items[0].label, 18); /* by descending score */
@@ -95,6 +104,12 @@ static void test_from_outputs_pasted(void)
     seg_instances_free(NULL);
 
     /* no masks: areas from the boxes, no segmentation in the results */
+    const int64_t db[2] = {N, 4}, d1[1] = {N};
+    seg_tensor tb = view(SEG_DT_FLOAT, boxes, sizeof boxes, 2, db);
+    seg_tensor tl = view(SEG_DT_INT64, labels, sizeof labels, 1, d1);
+    seg_tensor ts = view(SEG_DT_FLOAT, scores, sizeof scores, 1, d1);
+    seg_instance_config cfg;
+    seg_instance_config_default(&cfg);
     cfg.score_threshold = 0;
     cfg.max_instances = 2;
     CHECK_EQ_INT(seg_instances_from_outputs(&tb, &tl, &ts, NULL, W, H, &cfg, &inst), SEG_OK);
@@ -161,16 +176,8 @@ static void test_box_relative(void)
     float bx[2][4] = {{4, 4, 16, 12}, {-5, -5, 2, 3}};
     int64_t lb[2] = {1, 2};
     float sc[2] = {0.9f, 0.8f};
-    const int64_t db[2] = {2, 4}, d1[1] = {2}, dm[4] = {2, 1, 4, 4};
-    seg_tensor tb = view(SEG_DT_FLOAT, bx, sizeof bx, 2, db);
-    seg_tensor tl = view(SEG_DT_INT64, lb, sizeof lb, 1, d1);
-    seg_tensor ts = view(SEG_DT_FLOAT, sc, sizeof sc, 1, d1);
-    seg_tensor tm = view(SEG_DT_FLOAT, ones, sizeof ones, 4, dm);
-    seg_instance_config cfg;
-    seg_instance_config_default(&cfg);
-    cfg.keep_bitmaps = 1;
     seg_instances inst;
-    CHECK_EQ_INT(seg_instances_from_outputs(&tb, &tl, &ts, &tm, W, H, &cfg, &inst), SEG_OK);
+    CHECK_EQ_INT(from_arrays(2, &bx[0][0], lb, sc, &ones[0][0][0], 4, 4, &inst), SEG_OK);
     CHECK_EQ_INT(inst.count, 2);
     const seg_image *b0 = &inst.items[0].bitmap;
     CHECK(((uint8_t *)seg__row(b0, 8))[10] == 1 && ((uint8_t *)seg__row(b0, 8))[25] == 0);
