@@ -35,7 +35,7 @@ int cli_read_bgr(const cli_args *a, const char *path, seg_image *img)
     return rc ? cli_fail_status(a, rc, "read") : 0;
 }
 
-static int write_png(const cli_args *a, const char *dir, const char *name, const seg_image *img)
+int cli_write_png(const cli_args *a, const char *dir, const char *name, const seg_image *img)
 {
     char path[4096 + 64];
     snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -63,11 +63,11 @@ int cli_write_recipe(const cli_args *a, const char *method, const char *dir,
         status = cli_fail_status(a, rc, "objects");
         goto done;
     }
-    if ((status = write_png(a, dir, "labels.png", &l16)))
+    if ((status = cli_write_png(a, dir, "labels.png", &l16)))
         goto done;
-    if (overlay && (status = write_png(a, dir, "overlay.png", overlay)))
+    if (overlay && (status = cli_write_png(a, dir, "overlay.png", overlay)))
         goto done;
-    if (mask && (status = write_png(a, dir, "mask.png", mask)))
+    if (mask && (status = cli_write_png(a, dir, "mask.png", mask)))
         goto done;
     char path[4096 + 64];
     snprintf(path, sizeof path, "%s/objects.json", dir);

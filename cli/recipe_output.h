@@ -13,6 +13,10 @@ int cli_for_each_image(const cli_args *a, const char *dir, cli_image_fn fn, void
 /* Read an image as 8-bit BGR (gray files are expanded, as cv2.IMREAD_COLOR). */
 int cli_read_bgr(const cli_args *a, const char *path, seg_image *img);
 
+/* Write img as dir/name (a PNG, under a temporary name then renamed); 0 or exit status 2
+ * after printing the error. */
+int cli_write_png(const cli_args *a, const char *dir, const char *name, const seg_image *img);
+
 /* Write labels.png (16-bit; labels <= 0 become 0), objects.json (seg_objects_to_json),
  * overlay.png (when given) and mask.png (when given) into dir; print one line. objs:
  * the labels' objects when the caller has them already, else NULL (computed here). */

@@ -6,6 +6,7 @@
 #include "segkit/version.h"
 #include "segkit/common.h"
 #include "segkit/image.h"
+#include "segkit/instance.h"
 #include "segkit/runtime.h"
 #include "segkit/io.h"
 #include "segkit/color.h"
