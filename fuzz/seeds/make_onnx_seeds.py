@@ -47,4 +47,53 @@ g = helper.make_graph(nodes, "g",
 onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13),
                                               helper.make_opsetid("custom", 1)]),
           os.path.join(out, "features.onnx"))
+# a Loop reading an outer value, with a nested If (captures through two scopes)
+inner_then = helper.make_graph([helper.make_node("Add", ["v", "k"], ["t"])], "it", [],
+                               [helper.make_tensor_value_info("t", TensorProto.FLOAT, [2])])
+inner_else = helper.make_graph([helper.make_node("Sub", ["v", "k"], ["t2"])], "ie", [],
+                               [helper.make_tensor_value_info("t2", TensorProto.FLOAT, [2])])
+body = helper.make_graph(
+    [helper.make_node("Identity", ["cin"], ["cout"]),
+     helper.make_node("If", ["cin"], ["vout"], then_branch=inner_then, else_branch=inner_else),
+     helper.make_node("Mul", ["vout", "k"], ["scan"])], "body",
+    [helper.make_tensor_value_info("i", TensorProto.INT64, []),
+     helper.make_tensor_value_info("cin", TensorProto.BOOL, []),
+     helper.make_tensor_value_info("v", TensorProto.FLOAT, [2])],
+    [helper.make_tensor_value_info("cout", TensorProto.BOOL, []),
+     helper.make_tensor_value_info("vout", TensorProto.FLOAT, [2]),
+     helper.make_tensor_value_info("scan", TensorProto.FLOAT, [2])])
+g = helper.make_graph([helper.make_node("Loop", ["m", "", "x"], ["y", "s"], body=body)], "loop",
+                      [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2])],
+                      [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2]),
+                       helper.make_tensor_value_info("s", TensorProto.FLOAT, [None, 2])],
+                      [helper.make_tensor("m", TensorProto.INT64, [], [3]),
+                       helper.make_tensor("k", TensorProto.FLOAT, [2], [0.5, 2.0])])
+onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]),
+          os.path.join(out, "loop.onnx"))
+# detection operators on constants: constant folding runs them at load
+rng = np.random.default_rng(0)
+boxes = np.sort(rng.random((1, 6, 4)).astype(np.float32) * 20, axis=2)
+consts = [helper.make_tensor("boxes", TensorProto.FLOAT, boxes.shape, boxes.ravel()),
+          helper.make_tensor("scores", TensorProto.FLOAT, [1, 2, 6], rng.random(12).tolist()),
+          helper.make_tensor("maxo", TensorProto.INT64, [1], [4]),
+          helper.make_tensor("iou", TensorProto.FLOAT, [1], [0.5]),
+          helper.make_tensor("feat", TensorProto.FLOAT, [1, 2, 5, 5], rng.random(50).tolist()),
+          helper.make_tensor("rois", TensorProto.FLOAT, [2, 4], [0, 0, 3, 3, 1, 1, 4.5, 2]),
+          helper.make_tensor("bidx", TensorProto.INT64, [2], [0, 0]),
+          helper.make_tensor("k", TensorProto.INT64, [1], [3]),
+          helper.make_tensor("idx", TensorProto.INT64, [2, 2], [1, 0, 0, 1]),
+          helper.make_tensor("upd", TensorProto.FLOAT, [2, 2], [7, 8, 9, 10])]
+nodes = [helper.make_node("NonMaxSuppression", ["boxes", "scores", "maxo", "iou"], ["sel"]),
+         helper.make_node("RoiAlign", ["feat", "rois", "bidx"], ["ra"], output_height=2,
+                          output_width=2, sampling_ratio=0),
+         helper.make_node("Flatten", ["ra"], ["raf"]),
+         helper.make_node("TopK", ["raf", "k"], ["tv", "ti"]),
+         helper.make_node("NonZero", ["sel"], ["nz"]),
+         helper.make_node("ScatterElements", ["tv", "idx", "upd"], ["sc"], axis=1),
+         helper.make_node("Where", ["cond", "sc", "tv"], ["w"])]
+g = helper.make_graph(nodes, "det", [helper.make_tensor_value_info("cond", TensorProto.BOOL, [1])],
+                      [helper.make_tensor_value_info("w", TensorProto.FLOAT, None),
+                       helper.make_tensor_value_info("nz", TensorProto.INT64, None)], consts)
+onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]),
+          os.path.join(out, "detect_ops.onnx"))
 print("wrote", sorted(os.listdir(out)), file=sys.stderr)

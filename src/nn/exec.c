@@ -401,6 +401,47 @@ static int run_graph(const nn_graph *g, const run_plan *plan, nn_tensor *inputs,
     return rc;
 }
 
+nn_tensor *seg__nn_out_grow(nn_exec *x, const nn_node *n, int k, int in_k, int ndim,
+                            const int64_t *dims)
+{
+    if (in_k >= n->n_in || k >= n->n_out || n->out[k] < 0)
+        return NULL;
+    int v = n->in[in_k];
+    if (v < 0 || !x->vals[v].owned || x->vals[v].blk || x->last_use[v] != n->index ||
+        x->is_output[v] || ndim > NN_MAX_RANK)
+        return NULL;
+    for (int i = 0; i < n->n_in; i++)
+        if (i != in_k && n->in[i] == v)
+            return NULL; /* read again by this node */
+    nn_tensor *src = &x->vals[v];
+    int64_t numel = seg__nn_numel(ndim, dims);
+    size_t es = seg__onnx_dtype_size(src->dtype), bytes;
+    if (numel < 0 || !seg__mul((size_t)numel, es, &bytes) || bytes < src->bytes ||
+        bytes > ((size_t)1 << 38))
+        return NULL;
+    if (bytes + 64 > src->cap) { /* geometric growth: appending N times copies O(N) */
+        size_t cap = SEG_MAX(bytes + 64, 2 * src->cap);
+        void *p = seg__malloc(cap);
+        if (!p)
+            return NULL;
+        if (src->bytes)
+            memcpy(p, src->data, src->bytes);
+        seg__free(src->data);
+        src->data = p;
+        src->cap = cap;
+    }
+    nn_tensor *o = &x->vals[n->out[k]];
+    x_recycle(x, o);
+    account(x, bytes - src->bytes);
+    *o = *src;
+    memset(src, 0, sizeof *src);
+    o->ndim = ndim;
+    memcpy(o->dims, dims, sizeof(int64_t) * (size_t)ndim);
+    o->numel = numel;
+    o->bytes = bytes;
+    return o;
+}
+
 int seg__nn_run(const nn_graph *g, nn_tensor *inputs, nn_tensor *outputs, size_t *peak,
                 int64_t *macs)
 {

@@ -144,6 +144,11 @@ int seg__nn_block(void);
  * for Reshape/Squeeze/Identity. Moves t's buffer when this node is its last user. */
 nn_tensor *seg__nn_out_view(nn_exec *x, const nn_node *n, int k, const nn_tensor *t, int ndim,
                             const int64_t *dims);
+/* Output k as input in_k's buffer grown to a larger shape whose first bytes are that
+ * input's (Concat appending along its outermost axis); NULL, touching nothing, when the
+ * input is not this node's to take (not owned, read later, blocked, an output). */
+nn_tensor *seg__nn_out_grow(nn_exec *x, const nn_node *n, int k, int in_k, int ndim,
+                            const int64_t *dims);
 void seg__nn_tensor_release(nn_tensor *t);
 int64_t seg__nn_numel(int ndim, const int64_t *dims);
 int seg__nn_fail(const nn_node *n, int status, const char *fmt, ...)

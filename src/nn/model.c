@@ -470,3 +470,52 @@ int seg_model_macs(const seg_model *md, int64_t *macs)
     free(out);
     return rc;
 }
+
+/* The node producing value v, or NULL (an input or constant). */
+static const nn_node *producer(const nn_graph *g, int v)
+{
+    for (int i = 0; i < g->n_nodes; i++)
+        for (int k = 0; g->nodes[i].op && k < g->nodes[i].n_out; k++)
+            if (g->nodes[i].out[k] == v)
+                return &g->nodes[i];
+    return NULL;
+}
+
+int seg__model_loop_sources(const seg_model *md, const char *output, const char **names, int cap)
+{
+    const nn_graph *g = md ? md->graph : NULL;
+    if (!g || !output)
+        return 0;
+    int v = -1;
+    for (int i = 0; i < g->n_outputs && v < 0; i++)
+        if (strcmp(g->names[g->outputs[i]], output) == 0)
+            v = g->outputs[i];
+    static const char *const pass[] = {"Unsqueeze", "Squeeze", "Reshape", "Identity", "Cast",
+                                       "Flatten", NULL};
+    /* walk back from the output through shape-only nodes, to a Loop or nothing */
+    for (int hops = 0; v >= 0 && hops < 16; hops++) {
+        const nn_node *p = producer(g, v);
+        if (!p)
+            return 0;
+        if (strcmp(p->src->op_type, "Loop") == 0) {
+            int n = 0;
+            for (int k = 0; k < p->n_in + p->n_implicit && n < cap; k++) {
+                int s = k < p->n_in ? p->in[k] : p->implicit[k - p->n_in];
+                if (s < 0)
+                    continue;
+                /* a padded source (torchvision pads its masks by one pixel before the
+                 * Loop): the unpadded value first */
+                const nn_node *q = producer(g, s);
+                if (q && strcmp(q->src->op_type, "Pad") == 0 && q->in[0] >= 0 && n + 1 < cap)
+                    names[n++] = g->names[q->in[0]];
+                names[n++] = g->names[s];
+            }
+            return n;
+        }
+        bool through = false;
+        for (int k = 0; pass[k] && !through; k++)
+            through = strcmp(p->src->op_type, pass[k]) == 0;
+        v = through && p->n_in > 0 ? p->in[0] : -1;
+    }
+    return 0;
+}

@@ -295,9 +295,6 @@ static int run_concat(nn_exec *x, nn_node *n)
                 return seg__nn_fail(n, SEG_ESIZE, "input %d differs in dim %d", k, i);
         dims[axis] += t->dims[axis];
     }
-    nn_tensor *o = seg__nn_out(x, n, 0, a->dtype, a->ndim, dims);
-    if (!o)
-        return nomem(n);
     size_t es = seg__onnx_dtype_size(a->dtype);
     int64_t outer = 1, inner = 1;
     for (int i = 0; i < axis; i++)
@@ -305,7 +302,18 @@ static int run_concat(nn_exec *x, nn_node *n)
     for (int i = (int)axis + 1; i < a->ndim; i++)
         inner *= dims[i];
     size_t orow = (size_t)(dims[axis] * inner) * es, off = 0;
-    for (int k = 0; k < n->n_in; k++) {
+    /* appending to a tensor nobody reads afterwards (a Loop's growing result): extend
+     * its buffer instead of copying it */
+    int64_t a_len = a->dims[axis];
+    nn_tensor *o = outer == 1 ? seg__nn_out_grow(x, n, 0, 0, a->ndim, dims) : NULL;
+    int k0 = 0;
+    if (o) { /* a's bytes are in place (a itself is emptied) */
+        off = (size_t)(a_len * inner) * es;
+        k0 = 1;
+    } else if (!(o = seg__nn_out(x, n, 0, a->dtype, a->ndim, dims))) {
+        return nomem(n);
+    }
+    for (int k = k0; k < n->n_in; k++) {
         const nn_tensor *t = seg__nn_in(x, n, k);
         size_t row = (size_t)(t->dims[axis] * inner) * es;
         for (int64_t r = 0; r < outer; r++)

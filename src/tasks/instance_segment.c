@@ -1,5 +1,11 @@
 /* One image through a detector: u8 pixels -> float RGB [3, H, W] in 0..1, run, the
- * outputs found by name (or position) -> seg_instances_from_outputs. */
+ * outputs found by name (or position) -> seg_instances_from_outputs.
+ *
+ * When the masks output is pasted by a Loop in the graph (torchvision's export), the
+ * run asks for that Loop's inputs instead and skips it: the [N, 1, M, M] probabilities
+ * are pasted here, bit-identical to eager torchvision, one crop at a time, and the
+ * N x H x W float masks (256 MB for 100 detections at 800x800) never exist. */
+#include "nn/model_values.h"
 #include "tasks/instance_internal.h"
 
 #include <stdlib.h>
@@ -32,6 +38,51 @@ static int map_outputs(const seg_model *m, int idx[4])
     }
     return seg__fail(SEG_EINVAL, "instance: the model's %d outputs are not named boxes, labels, "
                                  "scores [, masks] and are not 3 or 4 in that order", n);
+}
+
+enum { MAX_SOURCES = 16 };
+
+/* The run without the masks Loop (see the top). Returns false when the model has no
+ * such Loop or none of its inputs is an [N, 1, M, M] float tensor: the caller then runs
+ * the whole graph. *rc is the result when it returns true. */
+static bool box_relative_run(const seg_model *m, const seg_tensor *in, const int idx[4], int W,
+                             int H, const seg_instance_config *cfg, seg_instances *out, int *rc)
+{
+    seg_tensor_info info[4];
+    for (int k = 0; k < 4; k++)
+        seg_model_output(m, idx[k], &info[k]);
+    const char *names[3 + MAX_SOURCES];
+    int ns = seg__model_loop_sources(m, info[3].name, names + 3, MAX_SOURCES);
+    if (ns <= 0)
+        return false;
+    for (int k = 0; k < 3; k++)
+        names[k] = info[k].name;
+    seg_tensor outs[3 + MAX_SOURCES];
+    memset(outs, 0, sizeof outs);
+    *rc = seg_model_run_values(m, in, 1, names, 3 + ns, outs, NULL);
+    if (*rc)
+        return true;
+    int64_t n = outs[0].ndim == 2 ? outs[0].dims[0] : -1;
+    const seg_tensor *masks = NULL;
+    for (int k = 3; k < 3 + ns && !masks; k++) {
+        const seg_tensor *t = &outs[k];
+        if (t->elem_type == SEG_DT_FLOAT && t->ndim == 4 && t->dims[0] == n && t->dims[1] == 1 &&
+            t->dims[2] == t->dims[3] && t->dims[2] > 0)
+            masks = t;
+    }
+    bool used = masks != NULL;
+    if (used) {
+        seg_instance_config c;
+        if (cfg)
+            c = *cfg;
+        else
+            seg_instance_config_default(&c);
+        c.mask_layout = SEG_MASKS_BOX;
+        *rc = seg_instances_from_outputs(&outs[0], &outs[1], &outs[2], masks, W, H, &c, out);
+    }
+    for (int k = 0; k < 3 + ns; k++)
+        seg_tensor_free(&outs[k]);
+    return used;
 }
 
 int seg_segment_instance(const seg_model *m, const seg_instance_config *cfg,
@@ -91,6 +142,11 @@ int seg_segment_instance(const seg_model *m, const seg_instance_config *cfg,
             }
     }
     in.data = buf;
+    if (idx[3] >= 0 && box_relative_run(m, &in, idx, W, H, cfg, out, &rc)) {
+        seg__free(buf);
+        free(outs);
+        return rc;
+    }
     rc = seg_model_run(m, &in, 1, outs, n_out, NULL);
     seg__free(buf);
     if (!rc)

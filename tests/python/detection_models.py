@@ -24,7 +24,7 @@ def make(kind="maskrcnn", seed=0, score_thresh=0.0, detections=100, min_size=192
     with torch.no_grad():
         m.rpn.head.bbox_pred.weight.mul_(0.05)
         m.roi_heads.box_predictor.bbox_pred.weight.mul_(0.05)
-        m.roi_heads.box_predictor.cls_score.weight.mul_(4)
+        m.roi_heads.box_predictor.cls_score.weight.mul_(2)
         if kind == "maskrcnn":
             m.roi_heads.mask_predictor.mask_fcn_logits.weight.mul_(0.05)
             m.roi_heads.mask_predictor.mask_fcn_logits.bias.fill_(0.5)

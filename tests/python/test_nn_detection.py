@@ -6,7 +6,12 @@ What must agree (issue #8): boxes within 0.5 px, labels, the score order, scores
 ratios; at opsets 11, 13, 16 and 17 (16/17 rely on the RoiAlign rule for PyTorch 1.x
 files). Scores closer than 2e-5 have no defined order between two float32 engines (the
 engine's scores differ from PyTorch's by ~3e-6), so detections may swap within such a
-tie; everything else is compared rank by rank."""
+tie; everything else is compared rank by rank.
+
+Image sizes are chosen where the export and eager PyTorch resize the image to the same
+size: the export computes size x scale in float32, eager torchvision in double, and at
+e.g. 200 x 0.96 the two round to 192 and 191 rows: the export itself then differs from
+PyTorch (ONNX Runtime agrees with segkit on such files)."""
 import numpy as np
 import onnx
 import pytest
@@ -14,6 +19,7 @@ from onnx import TensorProto, helper
 
 import segkit
 import detection_models as dm
+from conftest import run_cli
 
 SIZES = [(240, 320), (300, 200), (256, 256)]
 TIE = 2e-5
@@ -25,9 +31,11 @@ def maskrcnn():
 
 
 def match(ref, got):
-    """Rank-by-rank comparison allowing swaps within score ties."""
+    """Rank-by-rank comparison allowing swaps within score ties; at a detection-count
+    cut-off, which of the tied last detections make the list is undefined too."""
     n = len(ref["scores"])
     assert len(got["scores"]) == n, (len(got["scores"]), n)
+    last = ref["scores"][-1] if n else 0
     assert np.abs(ref["scores"] - got["scores"]).max(initial=0) <= 1e-3
     assert np.all(np.diff(got["scores"]) <= 0), "segkit's scores are not in descending order"
     used = np.zeros(n, bool)
@@ -36,6 +44,8 @@ def match(ref, got):
         cands = [j for j in range(n) if not used[j] and abs(got["scores"][j] - ref["scores"][i]) <= TIE
                  and got["labels"][j] == ref["labels"][i]
                  and np.abs(got["boxes"][j] - ref["boxes"][i]).max() <= 0.5]
+        if not cands and ref["scores"][i] - last <= TIE:
+            continue  # tied with the cut-off
         assert cands, "detection %d (score %.6f, label %d, box %s) has no match" % (
             i, ref["scores"][i], ref["labels"][i], ref["boxes"][i])
         j = i if i in cands else cands[0]
@@ -80,9 +90,9 @@ def test_zero_detections(tmp_path):
     model = dm.make("maskrcnn", score_thresh=0.9999999)
     path = str(tmp_path / "none.onnx")
     dm.export(model, path, 11)
-    for ref, got in check(model, path, [(200, 240)]):
+    for ref, got in check(model, path, [(240, 240)]):
         assert len(ref["scores"]) == 0
-        assert got["boxes"].shape == (0, 4) and got["masks"].shape == (0, 1, 200, 240)
+        assert got["boxes"].shape == (0, 4) and got["masks"].shape == (0, 1, 240, 240)
 
 
 def test_other_settings_and_faster_rcnn(tmp_path):
@@ -90,11 +100,11 @@ def test_other_settings_and_faster_rcnn(tmp_path):
     model = dm.make("maskrcnn", seed=3, detections=7, min_size=160, max_size=300)
     path = str(tmp_path / "few.onnx")
     dm.export(model, path, 13)
-    assert [len(r["scores"]) for r, _ in check(model, path, [(180, 290)])] == [7]
+    assert [len(r["scores"]) for r, _ in check(model, path, [(200, 300)])] == [7]
     model = dm.make("fasterrcnn", seed=1, score_thresh=0.2)
     path = str(tmp_path / "frcnn.onnx")
     dm.export(model, path, 11)
-    for ref, _ in check(model, path, [(200, 260), (260, 200)], masks=False):
+    for ref, _ in check(model, path, [(240, 320), (320, 256)], masks=False):
         assert 0 < len(ref["scores"]) <= 100
 
 
@@ -102,7 +112,7 @@ def test_thread_count_does_not_change_results(tmp_path, maskrcnn):
     path = str(tmp_path / "m.onnx")
     dm.export(maskrcnn, path, 11)
     m = segkit.Model(path)
-    image = dm.scene(200, 200, seed=5)
+    image = dm.scene(240, 240, seed=5)
     old = segkit.get_num_threads()
     try:
         segkit.set_num_threads(1)
@@ -146,7 +156,8 @@ def test_loop_runs_and_body_mismatch_is_named(tmp_path):
     bad = save(loop_graph([("c_out", TensorProto.BOOL), ("v_out", TensorProto.FLOAT),
                            ("x", TensorProto.FLOAT), ("v_out", TensorProto.FLOAT)]),
                str(tmp_path / "bad.onnx"))
-    with pytest.raises(segkit.Error, match="the_loop.*Loop body has 2 inputs and 4 outputs"):
+    with pytest.raises(segkit.Error, match="the_loop.*Loop body has 3 inputs and 4 outputs; "
+                                           "the node needs 3 and 2"):
         segkit.Model(bad)
 
 
@@ -154,8 +165,10 @@ def test_missing_operator_and_shape_mismatch_are_named(tmp_path):
     x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3])
     y = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
     g = helper.make_graph([helper.make_node("FancyOp", ["x"], ["y"], name="mystery")], "g", [x], [y])
+    m = segkit.Model(save(g, str(tmp_path / "op.onnx")))  # still describable
+    assert m.ops == ["FancyOp"]
     with pytest.raises(segkit.Error, match="mystery.*FancyOp is not supported"):
-        segkit.Model(save(g, str(tmp_path / "op.onnx")))
+        m.run({"x": np.zeros((2, 3), np.float32)})
     w = helper.make_tensor("w", TensorProto.FLOAT, [4], [1, 2, 3, 4])
     g = helper.make_graph([helper.make_node("Add", ["x", "w"], ["y"], name="bad_add")], "g", [x], [y],
                           initializer=[w])
@@ -175,3 +188,42 @@ def test_outer_scope_value_missing_is_named(tmp_path):
                                             else_branch=other)], "g", [c], [y])
     with pytest.raises(segkit.Error, match="'nowhere' is not a graph input"):
         segkit.Model(save(g, str(tmp_path / "if.onnx")))
+
+
+def test_instance_task_skips_the_paste_loop(tmp_path, maskrcnn):
+    """segment_instance runs the export without its mask-pasting Loop and pastes the
+    28x28 probabilities itself (bit-identical to eager torchvision): the same instances
+    as PyTorch's full-size masks, without N x H x W floats."""
+    path = str(tmp_path / "m.onnx")
+    dm.export(maskrcnn, path, 11)
+    m = segkit.Model(path)
+    h, w = 240, 300
+    rgb = (dm.scene(h, w, seed=9) * 255).round().astype(np.uint8)
+    image = np.ascontiguousarray(rgb.transpose(1, 2, 0))
+    ref = dm.reference(maskrcnn, image.transpose(2, 0, 1).astype(np.float32) / 255)
+    inst = segkit.segment_instance(image, m, score_threshold=0.0, order="rgb")
+    got = {"boxes": inst.boxes, "labels": inst.labels, "scores": inst.scores}
+    pairs = match(ref, got)
+    masks = inst.masks
+    for i, j in pairs:
+        assert mask_iou(ref["masks"][i, 0] > 0.5, masks[j]) >= 0.99, i
+    # the command line: the same instances as COCO results
+    segkit.imwrite(str(tmp_path / "7.png"), image, order="rgb")
+    run_cli("segment", tmp_path / "7.png", "--method", "instance", "--model", path,
+            "--score-threshold", "0", "-o", tmp_path / "out", check=0)
+    import json
+    res = json.load(open(tmp_path / "out" / "objects.json"))
+    assert len(res) == len(inst) == 100 and all(r["image_id"] == 7 for r in res)
+    assert [r["category_id"] for r in res] == inst.labels.tolist()
+    assert np.allclose([r["score"] for r in res], inst.scores, atol=1e-6)
+    ids = segkit.imread(str(tmp_path / "out" / "instances.png"), segkit.IMREAD_UNCHANGED)
+    assert ids.dtype == np.uint16 and ids.shape == (h, w) and ids.max() <= 100
+    # The whole graph holds the float masks; the run without the Loop does not. At
+    # 720x960 (the network itself runs at 192x256) they dominate the activations.
+    x = np.random.default_rng(0).random((3, 720, 960), dtype=np.float32)
+    full = m.run({"image": x})
+    full_peak, mask_bytes = m.peak_memory, full["masks"].nbytes
+    assert mask_bytes == 100 * 720 * 960 * 4
+    del full
+    m.run({"image": x}, output_names=[o.name for o in m.outputs[:3]])
+    assert m.peak_memory < mask_bytes <= full_peak, (m.peak_memory, mask_bytes, full_peak)
