@@ -250,6 +250,8 @@ static int run_variadic(nn_exec *x, nn_node *n, int op)
 {
     if (n->n_in == 1) {
         const nn_tensor *a = seg__nn_in(x, n, 0);
+        if (!a)
+            return seg__nn_fail(n, SEG_EFORMAT, "missing input");
         return seg__nn_out_view(x, n, 0, a, a->ndim, a->dims) ? SEG_OK : SEG_ENOMEM;
     }
     if (n->n_in == 2)

@@ -16,9 +16,12 @@ static int64_t norm_axis(int64_t axis, int rank)
     return axis < 0 ? axis + rank : axis;
 }
 
+/* Shape reads the logical dims only: a blocked input stays blocked (blocked_ok). */
 static int run_shape(nn_exec *x, nn_node *n)
 {
     const nn_tensor *a = seg__nn_in(x, n, 0);
+    if (!a)
+        return seg__nn_fail(n, SEG_EFORMAT, "missing input");
     int64_t start = seg__nn_attr_int(n, "start", 0), end = seg__nn_attr_int(n, "end", a->ndim);
     start = SEG_MIN(SEG_MAX(norm_axis(start, a->ndim), 0), a->ndim);
     end = SEG_MIN(SEG_MAX(norm_axis(end, a->ndim), 0), a->ndim);
@@ -87,6 +90,8 @@ static int run_reshape(nn_exec *x, nn_node *n)
 static int run_flatten(nn_exec *x, nn_node *n)
 {
     const nn_tensor *a = seg__nn_in(x, n, 0);
+    if (!a)
+        return seg__nn_fail(n, SEG_EFORMAT, "missing input");
     int64_t axis = norm_axis(seg__nn_attr_int(n, "axis", 1), a->ndim);
     if (axis < 0 || axis > a->ndim)
         return seg__nn_fail(n, SEG_EFORMAT, "axis out of range");
@@ -114,6 +119,8 @@ static int get_axes(nn_exec *x, nn_node *n, int64_t *axes)
 static int run_squeeze(nn_exec *x, nn_node *n)
 {
     const nn_tensor *a = seg__nn_in(x, n, 0);
+    if (!a)
+        return seg__nn_fail(n, SEG_EFORMAT, "missing input");
     int64_t axes[NN_MAX_RANK], dims[NN_MAX_RANK];
     int na = get_axes(x, n, axes);
     if (na < -1)
@@ -135,6 +142,8 @@ static int run_squeeze(nn_exec *x, nn_node *n)
 static int run_unsqueeze(nn_exec *x, nn_node *n)
 {
     const nn_tensor *a = seg__nn_in(x, n, 0);
+    if (!a)
+        return seg__nn_fail(n, SEG_EFORMAT, "missing input");
     int64_t axes[NN_MAX_RANK], dims[NN_MAX_RANK];
     int na = get_axes(x, n, axes);
     if (na < 0)
@@ -189,6 +198,8 @@ static void perm_rows(void *vc, int64_t r0, int64_t r1)
 static int run_transpose(nn_exec *x, nn_node *n)
 {
     const nn_tensor *a = seg__nn_in(x, n, 0);
+    if (!a)
+        return seg__nn_fail(n, SEG_EFORMAT, "missing input");
     const int64_t *pv;
     int np = seg__nn_attr_ints(n, "perm", &pv);
     int64_t perm[NN_MAX_RANK], dims[NN_MAX_RANK], instr[NN_MAX_RANK];
@@ -327,6 +338,8 @@ static int run_concat(nn_exec *x, nn_node *n)
 static int run_slice(nn_exec *x, nn_node *n)
 {
     const nn_tensor *a = seg__nn_in(x, n, 0);
+    if (!a)
+        return seg__nn_fail(n, SEG_EFORMAT, "missing input");
     int64_t starts[NN_MAX_RANK], ends[NN_MAX_RANK], axes[NN_MAX_RANK], steps[NN_MAX_RANK];
     int ns, ne, na, nst = -1;
     const int64_t *v;
@@ -461,6 +474,8 @@ static int run_gather(nn_exec *x, nn_node *n)
 static int run_split(nn_exec *x, nn_node *n)
 {
     const nn_tensor *a = seg__nn_in(x, n, 0);
+    if (!a)
+        return seg__nn_fail(n, SEG_EFORMAT, "missing input");
     int64_t axis = norm_axis(seg__nn_attr_int(n, "axis", 0), a->ndim);
     if (axis < 0 || axis >= a->ndim)
         return seg__nn_fail(n, SEG_EFORMAT, "axis out of range");
@@ -516,9 +531,9 @@ static int run_split(nn_exec *x, nn_node *n)
 static int run_expand(nn_exec *x, nn_node *n)
 {
     const nn_tensor *a = seg__nn_in(x, n, 0), *s = seg__nn_in(x, n, 1);
+    if (!a || !s)
+        return seg__nn_fail(n, SEG_EFORMAT, "needs data and a shape");
     nn_tensor shape = {.dtype = a->dtype, .ndim = 0};
-    if (!s)
-        return seg__nn_fail(n, SEG_EFORMAT, "needs a shape");
     int nd = seg__nn_read_ints(n, s, shape.dims, NN_MAX_RANK);
     if (nd < 0)
         return nd;
@@ -631,6 +646,8 @@ static int run_constant_of_shape(nn_exec *x, nn_node *n)
 static int run_pad(nn_exec *x, nn_node *n)
 {
     const nn_tensor *a = seg__nn_in(x, n, 0);
+    if (!a)
+        return seg__nn_fail(n, SEG_EFORMAT, "missing input");
     int64_t pads[2 * NN_MAX_RANK];
     int np;
     const int64_t *v;
@@ -737,7 +754,7 @@ static int run_range(nn_exec *x, nn_node *n)
 }
 
 const nn_op seg__nn_shape_ops[] = {
-    {"Shape", NULL, run_shape, NULL, false}, {"Identity", NULL, run_identity, NULL, false},
+    {"Shape", NULL, run_shape, NULL, true}, {"Identity", NULL, run_identity, NULL, false},
     {"Dropout", NULL, run_identity, NULL, false}, {"Reshape", NULL, run_reshape, NULL, false},
     {"Flatten", NULL, run_flatten, NULL, false}, {"Squeeze", NULL, run_squeeze, NULL, false},
     {"Unsqueeze", NULL, run_unsqueeze, NULL, false}, {"Transpose", NULL, run_transpose, NULL, false},
