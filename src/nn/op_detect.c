@@ -307,6 +307,7 @@ typedef struct roi_ctx {
     int sampling;
     float scale, offset;
     bool max_mode;
+    int blk;            /* the input's channel block (0: plain NCHW) */
     _Atomic int failed; /* a piece ran out of memory */
 } roi_ctx;
 
@@ -345,7 +346,39 @@ static bool sample_at(int64_t H, int64_t W, float y, float x, sample *s)
     return true;
 }
 
-enum { ROI_CHANNELS = 32 }; /* channels per piece of work */
+enum { ROI_CHANNELS = 32 }; /* channels per piece of work (a multiple of 8 and 16) */
+
+/* Channels [c0, c1) of roi r from a blocked input (nChw8c / nChw16c): a block's channels
+ * lie together at each pixel, so every sample serves them all at once. Per channel the
+ * arithmetic is the plain path's, in the same order: identical results. */
+static void roi_blocked(const roi_ctx *c, const sample *smp, int64_t per_bin, float count,
+                        int64_t r, int64_t c0, int64_t c1)
+{
+    const int blk = c->blk;
+    int64_t cb_n = (c->C + blk - 1) / blk, hw = c->H * c->W;
+    for (int64_t cb = c0 / blk; cb * blk < c1; cb++) {
+        const float *p = c->x + (c->bidx[r] * cb_n + cb) * hw * blk;
+        int64_t nch = SEG_MIN((int64_t)blk, c->C - cb * blk);
+        for (int64_t bin = 0; bin < c->ph * c->pw; bin++) {
+            const sample *sb = smp + bin * per_bin;
+            float acc[16];
+            for (int j = 0; j < blk; j++)
+                acc[j] = c->max_mode ? -INFINITY : 0.0f;
+            for (int64_t q = 0; q < per_bin; q++) {
+                const sample *e = &sb[q];
+                const float *p0 = p + (int64_t)e->o[0] * blk, *p1 = p + (int64_t)e->o[1] * blk;
+                const float *p2 = p + (int64_t)e->o[2] * blk, *p3 = p + (int64_t)e->o[3] * blk;
+                for (int j = 0; j < blk; j++) {
+                    float v = e->w[0] * p0[j] + e->w[1] * p1[j] + e->w[2] * p2[j] + e->w[3] * p3[j];
+                    acc[j] = c->max_mode ? fmaxf(acc[j], v) : acc[j] + v;
+                }
+            }
+            for (int64_t j = 0; j < nch; j++)
+                c->out[(r * c->C + cb * blk + j) * c->ph * c->pw + bin] =
+                    c->max_mode ? (per_bin ? acc[j] : 0.0f) : acc[j] / count;
+        }
+    }
+}
 
 static void roi_range(void *vc, int64_t begin, int64_t end)
 {
@@ -390,6 +423,10 @@ static void roi_range(void *vc, int64_t begin, int64_t end)
                     }
                 }
         int64_t per_bin = gh * gw;
+        if (c->blk) {
+            roi_blocked(c, smp, per_bin, count, r, c0, c1);
+            continue;
+        }
         for (int64_t ch = c0; ch < c1; ch++) {
             const float *p = c->x + (c->bidx[r] * c->C + ch) * c->H * c->W;
             float *o = c->out + (r * c->C + ch) * c->ph * c->pw;
@@ -443,7 +480,7 @@ static int run_roi_align(nn_exec *x, nn_node *n)
         return seg__nn_fail(n, SEG_EFORMAT,
                             "needs float32 X [N,C,H,W], rois [R,4] and batch indices [R]");
     roi_ctx c = {.x = in->data, .rois = rois->data, .N = in->dims[0], .C = in->dims[1],
-                 .H = in->dims[2], .W = in->dims[3]};
+                 .H = in->dims[2], .W = in->dims[3], .blk = in->blk};
     c.ph = seg__nn_attr_int(n, "output_height", 1);
     c.pw = seg__nn_attr_int(n, "output_width", 1);
     c.sampling = (int)seg__nn_attr_int(n, "sampling_ratio", 0);
@@ -497,6 +534,6 @@ static int run_roi_align(nn_exec *x, nn_node *n)
 const nn_op seg__nn_detect_ops[] = {
     {"TopK", NULL, run_topk, NULL, false},
     {"NonMaxSuppression", NULL, run_nms, NULL, false},
-    {"RoiAlign", NULL, run_roi_align, NULL, false},
+    {"RoiAlign", NULL, run_roi_align, NULL, true}, /* X plain or blocked */
     {NULL, NULL, NULL, NULL, false},
 };
