@@ -18,35 +18,37 @@ static void account(nn_exec *x, size_t add)
  * half of it, else a new one. */
 static void *x_alloc(nn_exec *x, size_t need, size_t *cap)
 {
+    nn_cache *c = x->cache;
     int best = -1;
-    for (int i = 0; i < x->ncache; i++)
-        if (x->cache_n[i] >= need && x->cache_n[i] - need <= need &&
-            (best < 0 || x->cache_n[i] < x->cache_n[best]))
+    for (int i = 0; i < c->n; i++)
+        if (c->size[i] >= need && c->size[i] - need <= need &&
+            (best < 0 || c->size[i] < c->size[best]))
             best = i;
     if (best >= 0) {
-        void *p = x->cache_p[best];
-        *cap = x->cache_n[best];
-        x->ncache--;
-        x->cache_p[best] = x->cache_p[x->ncache];
-        x->cache_n[best] = x->cache_n[x->ncache];
+        void *p = c->p[best];
+        *cap = c->size[best];
+        c->n--;
+        c->p[best] = c->p[c->n];
+        c->size[best] = c->size[c->n];
         return p;
     }
     *cap = need;
     return seg__malloc(need);
 }
 
-/* Release t's buffer into the executor's cache (the oldest one leaves when full). */
+/* Release t's buffer into the cache (the oldest one leaves when full). */
 static void x_recycle(nn_exec *x, nn_tensor *t)
 {
+    nn_cache *c = x->cache;
     if (t->owned && t->data && t->cap) {
-        if (x->ncache == 8) {
-            seg__free(x->cache_p[0]);
-            memmove(x->cache_p, x->cache_p + 1, 7 * sizeof(void *));
-            memmove(x->cache_n, x->cache_n + 1, 7 * sizeof(size_t));
-            x->ncache--;
+        if (c->n == NN_CACHE) {
+            seg__free(c->p[0]);
+            memmove(c->p, c->p + 1, (NN_CACHE - 1) * sizeof(void *));
+            memmove(c->size, c->size + 1, (NN_CACHE - 1) * sizeof(size_t));
+            c->n--;
         }
-        x->cache_p[x->ncache] = t->data;
-        x->cache_n[x->ncache++] = t->cap;
+        c->p[c->n] = t->data;
+        c->size[c->n++] = t->cap;
     } else if (t->owned) {
         seg__free(t->data);
     }
@@ -55,11 +57,17 @@ static void x_recycle(nn_exec *x, nn_tensor *t)
     t->cap = 0;
 }
 
+void seg__nn_cache_clear(nn_cache *c)
+{
+    for (int i = 0; i < c->n; i++)
+        seg__free(c->p[i]);
+    c->n = 0;
+}
+
 void seg__nn_exec_finish(nn_exec *x)
 {
-    for (int i = 0; i < x->ncache; i++)
-        seg__free(x->cache_p[i]);
-    x->ncache = 0;
+    if (x->cache == &x->own)
+        seg__nn_cache_clear(&x->own);
 }
 
 void seg__nn_tensor_release(nn_tensor *t)
@@ -310,14 +318,21 @@ typedef struct run_plan {
  * emptying them, when take_inputs) and captures[] its captured values (views);
  * outputs[] receive owned plain tensors: the graph outputs, or the plan's values. */
 static int run_graph(const nn_graph *g, const run_plan *plan, nn_tensor *inputs,
-                     bool take_inputs, const nn_tensor *captures, nn_tensor *outputs,
-                     size_t *peak, int64_t *macs)
+                     bool take_inputs, const nn_tensor *captures, nn_cache *parent_cache,
+                     nn_tensor *outputs, size_t *peak, int64_t *macs)
 {
     run_plan all = {NULL, g->last_use, g->is_output, g->outputs, g->n_outputs};
     if (!plan)
         plan = &all;
     nn_exec x = {.g = g, .active = plan->active, .last_use = plan->last_use,
                  .is_output = plan->is_output};
+    x.cache = parent_cache ? parent_cache : &x.own;
+    bool pooled = !parent_cache && !captures;
+    if (pooled && pthread_mutex_trylock((pthread_mutex_t *)&g->pool_lock) == 0) {
+        x.own = g->pool; /* another thread running the model meanwhile starts empty */
+        ((nn_graph *)g)->pool.n = 0;
+        pthread_mutex_unlock((pthread_mutex_t *)&g->pool_lock);
+    }
     x.vals = calloc((size_t)g->n_values + 1, sizeof(nn_tensor));
     if (!x.vals)
         return seg__fail(SEG_ENOMEM, "model: out of memory");
@@ -392,6 +407,13 @@ static int run_graph(const nn_graph *g, const run_plan *plan, nn_tensor *inputs,
     for (int v = 0; v < g->n_values; v++)
         if (x.vals[v].owned)
             seg__nn_tensor_release(&x.vals[v]);
+    if (pooled && pthread_mutex_lock((pthread_mutex_t *)&g->pool_lock) == 0) {
+        if (!g->pool.n) { /* keep this run's buffers for the next one */
+            ((nn_graph *)g)->pool = x.own;
+            x.own.n = 0;
+        }
+        pthread_mutex_unlock((pthread_mutex_t *)&g->pool_lock);
+    }
     seg__nn_exec_finish(&x);
     free(x.vals);
     if (peak)
@@ -445,7 +467,7 @@ nn_tensor *seg__nn_out_grow(nn_exec *x, const nn_node *n, int k, int in_k, int n
 int seg__nn_run(const nn_graph *g, nn_tensor *inputs, nn_tensor *outputs, size_t *peak,
                 int64_t *macs)
 {
-    return run_graph(g, NULL, inputs, false, NULL, outputs, peak, macs);
+    return run_graph(g, NULL, inputs, false, NULL, NULL, outputs, peak, macs);
 }
 
 int seg__nn_run_values(const nn_graph *g, nn_tensor *inputs, const int *ids, int n,
@@ -501,7 +523,7 @@ int seg__nn_run_values(const nn_graph *g, nn_tensor *inputs, const int *ids, int
                 last[nd->implicit[k]] = i;
         }
         run_plan plan = {active, last, need, ids, n};
-        rc = run_graph(g, &plan, inputs, false, NULL, outputs, peak, NULL);
+        rc = run_graph(g, &plan, inputs, false, NULL, NULL, outputs, peak, NULL);
     }
     free(active);
     free(need);
@@ -529,7 +551,7 @@ int seg__nn_run_sub(nn_exec *x, const nn_node *n, const nn_graph *sub, nn_tensor
     size_t peak = 0;
     int64_t macs = 0;
     if (!rc)
-        rc = run_graph(sub, NULL, inputs, true, cap, outputs, &peak, &macs);
+        rc = run_graph(sub, NULL, inputs, true, cap, x->cache, outputs, &peak, &macs);
     if (cap != stack)
         free(cap);
     seg__nn_note_transient(x, peak);

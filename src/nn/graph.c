@@ -95,6 +95,8 @@ void seg__nn_graph_free(nn_graph *g)
                 seg__nn_graph_free(n->subs[a]);
         pthread_mutex_destroy(&n->lock);
     }
+    seg__nn_cache_clear(&g->pool);
+    pthread_mutex_destroy(&g->pool_lock);
     seg__arena_free(&g->arena);
     free(g);
 }
@@ -235,6 +237,7 @@ static int build(const onnx_model *m, const onnx_graph *og, builder *parent, nn_
     nn_graph *g = calloc(1, sizeof *g);
     if (!g)
         return seg__fail(SEG_ENOMEM, "model: out of memory");
+    pthread_mutex_init(&g->pool_lock, NULL);
     g->src = og;
     seg_arena *a = &g->arena;
     int rc = SEG_OK;
@@ -389,7 +392,8 @@ int seg__nn_graph_build(const onnx_model *m, nn_graph **out)
  * weight transposes and the like disappear from the run. */
 static int fold_constants(nn_graph *g)
 {
-    nn_exec x = {.g = g};
+    nn_exec x = {.g = g, .last_use = g->last_use, .is_output = g->is_output};
+    x.cache = &x.own;
     x.vals = calloc((size_t)g->n_values + 1, sizeof(nn_tensor));
     if (!x.vals)
         return seg__fail(SEG_ENOMEM, "model: out of memory");

@@ -54,6 +54,15 @@ typedef struct nn_node {
     int *implicit;
 } nn_node;
 
+/* Buffers past their last use, kept for the next outputs: a fresh allocation of a large
+ * buffer costs an mmap and a page fault per 4 KiB. */
+#define NN_CACHE 32
+typedef struct nn_cache {
+    int n;
+    void *p[NN_CACHE];
+    size_t size[NN_CACHE];
+} nn_cache;
+
 typedef struct nn_graph {
     int n_values, value_cap; /* value_cap: room for constants the optimiser adds */
     const char **names;
@@ -70,6 +79,10 @@ typedef struct nn_graph {
     int n_captures;
     int *captures, *capture_src;
     const onnx_graph *src;
+    /* The buffers the last run left, handed to the next (top-level graph only): the
+     * activations of a model run repeatedly are not faulted in again each time. */
+    pthread_mutex_t pool_lock;
+    nn_cache pool;
     seg_arena arena;
 } nn_graph;
 
@@ -83,15 +96,13 @@ typedef struct nn_exec {
     size_t live_bytes, peak_bytes;
     nn_tensor sink;       /* where an omitted optional output goes; freed after each node */
     int64_t macs;         /* multiply-accumulates done by Conv/ConvTranspose/MatMul/Gemm */
-    /* Buffers of activations past their last use, kept for the next outputs: a fresh
-     * allocation of a large buffer costs an mmap and a page fault per 4 KiB. */
-    int ncache;
-    void *cache_p[8];
-    size_t cache_n[8];
+    nn_cache own;      /* this run's cache ... */
+    nn_cache *cache;   /* ... or its parent's (sub-graph runs share it) */
 } nn_exec;
 
 /* Free the buffers an executor keeps for reuse (end of a run). */
 void seg__nn_exec_finish(nn_exec *x);
+void seg__nn_cache_clear(nn_cache *c);
 
 int seg__nn_graph_build(const onnx_model *m, nn_graph **out);
 void seg__nn_graph_free(nn_graph *g);
