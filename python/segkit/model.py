@@ -158,9 +158,11 @@ class Model:
         result, owners = {}, []
         try:
             for t in outs[:len(names)]:
-                if t.elem_type not in _DTYPES:
+                # bfloat16 (16), which numpy lacks, comes out as its raw uint16 patterns
+                dt = np.uint16 if t.elem_type == 16 else _DTYPES.get(t.elem_type)
+                if dt is None:
                     raise Error(-1, "model: output of unsupported element type %d" % t.elem_type)
-                owners.append(_Owned(t, _DTYPES[t.elem_type], tuple(t.dims[d] for d in range(t.ndim))))
+                owners.append(_Owned(t, dt, tuple(t.dims[d] for d in range(t.ndim))))
                 t.owned = 0  # the owner frees it
         finally:
             for t in outs[len(owners):len(names)]:

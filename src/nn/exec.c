@@ -1,6 +1,7 @@
 /* Running a graph: values live from their producer to their last reader, so the peak
  * memory is the largest set of simultaneously live activations. */
 #include "nn/graph.h"
+#include "nn/half.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -610,6 +611,8 @@ double seg__nn_get_f(const nn_tensor *t, int64_t i)
     case ONNX_UINT16: return ((const uint16_t *)p)[i];
     case ONNX_UINT32: return ((const uint32_t *)p)[i];
     case ONNX_UINT64: return (double)((const uint64_t *)p)[i];
+    case ONNX_FLOAT16: return seg__half_to_float(((const uint16_t *)p)[i]);
+    case ONNX_BFLOAT16: return seg__bf16_to_float(((const uint16_t *)p)[i]);
     default: return 0;
     }
 }

@@ -1,6 +1,7 @@
 /* Element-wise operators with numpy-style broadcasting: arithmetic, comparisons,
  * logic, activations, Clip, Cast. f32 and int64 take typed fast loops; other numeric
  * types go through double. */
+#include "nn/half.h"
 #include "nn/ops.h"
 
 #include <math.h>
@@ -415,7 +416,8 @@ static int run_cast(nn_exec *x, nn_node *n)
     int to = (int)seg__nn_attr_int(n, "to", 0);
     if (!a)
         return seg__nn_fail(n, SEG_EFORMAT, "missing input");
-    if (!seg__onnx_dtype_size(to) || to == ONNX_FLOAT16 || to == ONNX_BFLOAT16)
+    if (!seg__onnx_dtype_size(to) || to == ONNX_STRING || to == ONNX_COMPLEX64 ||
+        to == ONNX_COMPLEX128)
         return seg__nn_fail(n, SEG_EUNSUPPORTED, "cast to type %d is not supported", to);
     if (a->dtype == to)
         return seg__nn_out_view(x, n, 0, a, a->ndim, a->dims) ? SEG_OK : SEG_ENOMEM;
@@ -424,6 +426,9 @@ static int run_cast(nn_exec *x, nn_node *n)
         return SEG_ENOMEM;
     for (int64_t i = 0; i < a->numel; i++) {
         double v = seg__nn_get_f(a, i);
+        /* the integer value wrapped to narrower types; out-of-range floats give 0
+         * (converting them is undefined in C, implementation-defined in ONNX) */
+        int64_t iv = isfinite(v) && fabs(v) < 9.2e18 ? (int64_t)v : 0;
         void *d = o->data;
         switch (to) {
         case ONNX_FLOAT: ((float *)d)[i] = (float)v; break;
@@ -434,12 +439,14 @@ static int run_cast(nn_exec *x, nn_node *n)
             break;
         case ONNX_INT32: ((int32_t *)d)[i] = isfinite(v) && fabs(v) < 2.1e9 ? (int32_t)v : INT32_MIN; break;
         case ONNX_BOOL: ((uint8_t *)d)[i] = v != 0; break;
-        case ONNX_UINT8: ((uint8_t *)d)[i] = (uint8_t)(int64_t)v; break;
-        case ONNX_INT8: ((int8_t *)d)[i] = (int8_t)(int64_t)v; break;
-        case ONNX_INT16: ((int16_t *)d)[i] = (int16_t)(int64_t)v; break;
-        case ONNX_UINT16: ((uint16_t *)d)[i] = (uint16_t)(int64_t)v; break;
-        case ONNX_UINT32: ((uint32_t *)d)[i] = (uint32_t)(int64_t)v; break;
-        case ONNX_UINT64: ((uint64_t *)d)[i] = (uint64_t)(int64_t)v; break;
+        case ONNX_UINT8: ((uint8_t *)d)[i] = (uint8_t)iv; break;
+        case ONNX_INT8: ((int8_t *)d)[i] = (int8_t)iv; break;
+        case ONNX_INT16: ((int16_t *)d)[i] = (int16_t)iv; break;
+        case ONNX_UINT16: ((uint16_t *)d)[i] = (uint16_t)iv; break;
+        case ONNX_UINT32: ((uint32_t *)d)[i] = (uint32_t)iv; break;
+        case ONNX_UINT64: ((uint64_t *)d)[i] = (uint64_t)iv; break;
+        case ONNX_FLOAT16: ((uint16_t *)d)[i] = seg__float_to_half((float)v); break;
+        case ONNX_BFLOAT16: ((uint16_t *)d)[i] = seg__float_to_bf16((float)v); break;
         default: break;
         }
     }
