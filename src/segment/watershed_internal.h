@@ -5,12 +5,10 @@
 #include "internal.h"
 
 /* One padded pixel of the flood, kept together so a neighbour costs one cache line:
- * its label, its value's rank (WS_OUTSIDE outside the mask and on the padding) and the
- * link of the queue it waits in. */
+ * its label and its value's rank (WS_OUTSIDE outside the mask and on the padding). */
 typedef struct ws_px {
     int32_t out;
     uint32_t key;
-    int32_t next;
 } ws_px;
 
 #define WS_OUTSIDE UINT32_MAX

@@ -14,13 +14,15 @@
  * - values are replaced by their rank among the image's distinct values (same order,
  *   same ties: watershed_rank.c), and rank and age are packed into one 64-bit key, so a
  *   heap comparison is one integer compare on 16-byte items moved by value;
- * - label, rank and queue link of a pixel sit together (ws_px), one cache line per
+ * - label and rank of a pixel sit together (ws_px, 8 bytes), one cache line per
  *   neighbour;
  * - ties in (value, age) exist only between markers (all age 0), so once the heap holds
  *   no marker, every key is distinct and any priority queue pops in skimage's order:
  *   the rest of the flood runs on a bucket queue, one FIFO per rank (FIFO = age order,
- *   ages grow with every push), O(1) per pixel, with the next pixel's neighbourhood
- *   prefetched.
+ *   ages grow with every push), O(1) per pixel; without watershed lines each pixel
+ *   waits at most once, so the FIFOs are slices of one array sized by a count of the
+ *   ranks, and the pixel a few pops ahead is known without chasing links: its
+ *   neighbourhood is prefetched.
  * The compact variant needs float64 priorities (value + compactness * distance) and
  * keeps skimage's heap throughout (24-byte items, (value, age) compared in order). */
 #include "segment/watershed_internal.h"
@@ -158,13 +160,13 @@ typedef struct bq_item {
 } bq_item;
 
 typedef struct bucket_queue {
-    int32_t *head, *tail;    /* per rank: pixel (plain) or item (watershed lines) */
+    int32_t *head, *tail;    /* watershed-line mode: per rank, first and last item */
     uint64_t *bits0, *bits1; /* non-empty ranks; non-zero words of bits0 */
     size_t nbuckets, nwords0, nwords1, cur, live;
-    /* plain mode look-ahead: pixel `ahead` of bucket ahead_b is `ahead_d` pops away */
-    int32_t ahead;
-    size_t ahead_b;
-    int ahead_d;
+    /* plain mode: a pixel waits at most once, so each rank's FIFO is a fixed slice
+     * slot[rd[b] .. wr[b]) of one array, sized by the count of in-mask pixels of that
+     * rank */
+    uint32_t *slot, *rd, *wr;
     bq_item *items; /* watershed-line mode: a pixel can wait several times */
     size_t nitems, cap;
 } bucket_queue;
@@ -175,15 +177,37 @@ static int bq_init(bucket_queue *q, size_t nbuckets)
     q->nbuckets = nbuckets;
     q->nwords0 = (nbuckets + 63) / 64;
     q->nwords1 = (q->nwords0 + 63) / 64;
-    q->head = seg__malloc(nbuckets * sizeof(int32_t));
-    q->tail = seg__malloc(nbuckets * sizeof(int32_t));
     q->bits0 = seg__calloc(q->nwords0, sizeof(uint64_t));
     q->bits1 = seg__calloc(q->nwords1, sizeof(uint64_t));
-    if (!q->head || !q->tail || !q->bits0 || !q->bits1)
-        return -1;
     q->cur = nbuckets;
-    q->ahead = -1;
-    return 0;
+    return q->bits0 && q->bits1 ? 0 : -1;
+}
+
+static int bq_init_items(bucket_queue *q, size_t nbuckets)
+{
+    if (bq_init(q, nbuckets))
+        return -1;
+    q->head = seg__malloc(nbuckets * sizeof(int32_t));
+    q->tail = seg__malloc(nbuckets * sizeof(int32_t));
+    return q->head && q->tail ? 0 : -1;
+}
+
+/* Plain mode: count[b] = pixels of rank b that may still be queued (an upper bound). */
+static int bq_init_slots(bucket_queue *q, size_t nbuckets, const uint32_t *count)
+{
+    if (bq_init(q, nbuckets))
+        return -1;
+    q->rd = seg__malloc(nbuckets * sizeof(uint32_t));
+    q->wr = seg__malloc(nbuckets * sizeof(uint32_t));
+    if (!q->rd || !q->wr)
+        return -1;
+    uint32_t sum = 0;
+    for (size_t b = 0; b < nbuckets; b++) {
+        q->rd[b] = q->wr[b] = sum;
+        sum += count[b];
+    }
+    q->slot = seg__malloc((sum ? sum : 1) * sizeof(uint32_t));
+    return q->slot ? 0 : -1;
 }
 
 static void bq_free(bucket_queue *q)
@@ -192,6 +216,9 @@ static void bq_free(bucket_queue *q)
     seg__free(q->tail);
     seg__free(q->bits0);
     seg__free(q->bits1);
+    seg__free(q->slot);
+    seg__free(q->rd);
+    seg__free(q->wr);
     seg__free(q->items);
 }
 
@@ -237,53 +264,39 @@ static size_t bq_next(const bucket_queue *q, size_t from)
     return (w0 << 6) + (size_t)__builtin_ctzll(q->bits0[w0]);
 }
 
-/* plain mode: each pixel waits at most once, so the list links live in ws_px */
-static inline void bq_push_px(bucket_queue *q, ws_px *px, uint32_t j)
+static inline void bq_push_px(bucket_queue *q, const ws_px *px, uint32_t j)
 {
     size_t b = px[j].key;
-    px[j].next = -1;
-    if (bq_mark(q, b))
-        q->head[b] = (int32_t)j;
-    else
-        px[q->tail[b]].next = (int32_t)j;
-    q->tail[b] = (int32_t)j;
+    bq_mark(q, b);
+    q->slot[q->wr[b]++] = j;
     q->live++;
 }
 
-/* The pop order is known some way ahead (the FIFO of the current rank), and the flood is
- * bound by cache misses on the pixels it reaches: walk a look-ahead pointer LOOKAHEAD
- * pixels in front of the head and prefetch their neighbourhoods. The walk loads one
- * link per pop, each prefetched LOOKAHEAD pops earlier. */
-enum { LOOKAHEAD = 6 };
+/* The flood is bound by cache misses on the pixels it reaches, and the pop order is
+ * known some way ahead (the rest of the current rank's slice): prefetch the
+ * neighbourhood of the pixel LOOKAHEAD pops away (its rows above, at and below; a
+ * record's row and the 1-byte availability map). */
+enum { LOOKAHEAD = 12 };
 
-static inline uint32_t bq_pop_px(bucket_queue *q, const ws_px *px, ptrdiff_t w2)
+static inline uint32_t bq_pop_px(bucket_queue *q, const ws_px *px, const uint8_t *avail,
+                                 ptrdiff_t w2)
 {
     if (!(q->bits0[q->cur >> 6] & (1ull << (q->cur & 63))))
         q->cur = bq_next(q, q->cur);
     size_t b = q->cur;
-    uint32_t j = (uint32_t)q->head[b];
-    int32_t n = px[j].next;
+    uint32_t r = q->rd[b]++;
+    uint32_t j = q->slot[r];
     q->live--;
-    if (n < 0) {
+    if (r + 1 == q->wr[b])
         bq_unmark(q, b);
-        q->ahead = -1;
-        return j;
-    }
-    q->head[b] = n;
-    if (q->ahead < 0 || q->ahead_b != b || --q->ahead_d < 0) {
-        q->ahead = n;
-        q->ahead_b = b;
-        q->ahead_d = 0;
-    }
-    while (q->ahead_d < LOOKAHEAD) {
-        int32_t nx = px[q->ahead].next;
-        if (nx < 0)
-            break;
-        q->ahead = nx;
-        q->ahead_d++;
-        __builtin_prefetch(&px[nx]);
-        __builtin_prefetch(&px[nx - w2]);
-        __builtin_prefetch(&px[nx + w2]);
+    else if (r + LOOKAHEAD < q->wr[b]) {
+        ptrdiff_t a = q->slot[r + LOOKAHEAD];
+        __builtin_prefetch(&px[a - w2]);
+        __builtin_prefetch(&px[a]);
+        __builtin_prefetch(&px[a + w2]);
+        __builtin_prefetch(&avail[a - w2]);
+        __builtin_prefetch(&avail[a]);
+        __builtin_prefetch(&avail[a + w2]);
     }
     return j;
 }
@@ -371,7 +384,14 @@ static int flood_fast(flood *f)
     ws_px *px = f->px;
     const ptrdiff_t *nb = f->nb;
     uint8_t *avail = f->avail;
+    const int wsl = f->wsl, nnb = f->nnb;
+    /* plain mode: how many in-mask pixels each rank has, to size the queue's slices */
+    uint32_t *count = wsl ? NULL : seg__calloc(f->nkeys, sizeof(uint32_t));
+    if (!wsl && !count)
+        goto nomem;
     for (size_t i = 0; i < total; i++) {
+        if (count && px[i].key != WS_OUTSIDE)
+            count[px[i].key]++;
         if (px[i].out) {
             item_fast e = {(uint64_t)px[i].key << 32, (uint32_t)i, px[i].out};
             if (heap_item_fast_push(&hp, e))
@@ -380,7 +400,6 @@ static int flood_fast(flood *f)
     }
     size_t markers_left = hp.n;
     uint32_t age = 1;
-    const int wsl = f->wsl, nnb = f->nnb;
     int fail = 0;
 #define HEAP_PUSH(j, lab)                                                               \
     do {                                                                               \
@@ -401,7 +420,7 @@ static int flood_fast(flood *f)
     if (!hp.n)
         goto finish;
     /* phase 2: every key is distinct from here on */
-    if (bq_init(&bq, f->nkeys))
+    if (wsl ? bq_init_items(&bq, f->nkeys) : bq_init_slots(&bq, f->nkeys, count))
         goto nomem;
     qsort(hp.a, hp.n, sizeof(item_fast), cmp_key);
     if (!wsl) {
@@ -409,7 +428,7 @@ static int flood_fast(flood *f)
             bq_push_px(&bq, px, hp.a[i].index);
 #define PX_PUSH(j, lab) bq_push_px(&bq, px, (uint32_t)(j))
         while (bq.live) {
-            size_t idx = bq_pop_px(&bq, px, f->w2);
+            size_t idx = bq_pop_px(&bq, px, avail, f->w2);
             VISIT(idx, 0, 0, PX_PUSH);
         }
 #undef PX_PUSH
@@ -429,10 +448,12 @@ static int flood_fast(flood *f)
     }
 finish:
     seg__free(hp.a);
+    seg__free(count);
     bq_free(&bq);
     return SEG_OK;
 nomem:
     seg__free(hp.a);
+    seg__free(count);
     bq_free(&bq);
     return seg__fail(SEG_ENOMEM, "watershed_skimage: cannot grow the priority queue");
 }
@@ -516,7 +537,7 @@ static void setup_rows(void *vctx, int64_t y0, int64_t y1)
     const setup_ctx *c = vctx;
     flood *f = c->f;
     const int w = c->image->width;
-    const ws_px outside = {0, WS_OUTSIDE, -1};
+    const ws_px outside = {0, WS_OUTSIDE};
     for (int64_t y = y0; y < y1; y++) {
         const int32_t *mr = seg__row(c->markers, (int)y);
         const uint8_t *kr = c->mask ? seg__row(c->mask, (int)y) : NULL;
@@ -545,7 +566,6 @@ static void setup_rows(void *vctx, int64_t y0, int64_t y1)
             }
             p[x].out = in ? mr[x] : 0;
             p[x].key = in ? key : WS_OUTSIDE;
-            p[x].next = -1;
         }
         if (f->avail) {
             uint8_t *a = f->avail + (size_t)(y + 1) * (size_t)f->w2;
@@ -638,7 +658,7 @@ int seg_watershed_skimage(const seg_image *image, const seg_image *markers, cons
     memcpy(f.nb, nb, sizeof nb);
     /* padding and outside-mask pixels: label 0, key WS_OUTSIDE; markers outside the mask
      * are dropped (skimage multiplies them by the mask) */
-    const ws_px outside = {0, WS_OUTSIDE, -1};
+    const ws_px outside = {0, WS_OUTSIDE};
     for (size_t i = 0; i < (size_t)f.w2; i++)
         f.px[i] = f.px[total - 1 - i] = outside;
     ws_ranks ranks = {0};
