@@ -276,7 +276,7 @@ static inline void bq_push_px(bucket_queue *q, const ws_px *px, uint32_t j)
  * known some way ahead (the rest of the current rank's slice): prefetch the
  * neighbourhood of the pixel LOOKAHEAD pops away (its rows above, at and below; a
  * record's row and the 1-byte availability map). */
-enum { LOOKAHEAD = 12 };
+enum { LOOKAHEAD = 16 };
 
 static inline uint32_t bq_pop_px(bucket_queue *q, const ws_px *px, const uint8_t *avail,
                                  ptrdiff_t w2)
