@@ -153,6 +153,8 @@ static int diff_neighbors(flood *f, size_t idx)
 
 /* ---- bucket queue: one FIFO per rank, a two-level bitmap of the non-empty ones ---- */
 
+#define MARKER_BIT 0x80000000u /* padded indices are < 2^31 */
+
 typedef struct bq_item {
     uint32_t index;
     int32_t label;
@@ -264,6 +266,7 @@ static size_t bq_next(const bucket_queue *q, size_t from)
     return (w0 << 6) + (size_t)__builtin_ctzll(q->bits0[w0]);
 }
 
+/* plain mode: append to the rank's slice */
 static inline void bq_push_px(bucket_queue *q, const ws_px *px, uint32_t j)
 {
     size_t b = px[j].key;
@@ -342,6 +345,28 @@ static inline bq_item bq_pop_item(bucket_queue *q)
     return e;
 }
 
+/* The plain flood on the bucket queue (no watershed lines): a pixel is labelled when it
+ * is queued, so a pop only queues its available neighbours with its label. nnb is a
+ * constant at each call, so the neighbour loop unrolls. */
+static inline __attribute__((always_inline)) void flood_plain(bucket_queue *q, ws_px *px,
+                                                              uint8_t *avail,
+                                                              const ptrdiff_t *nb, int nnb,
+                                                              ptrdiff_t w2)
+{
+    while (q->live) {
+        size_t idx = bq_pop_px(q, px, avail, w2);
+        const int32_t lab = px[idx].out;
+        for (int k = 0; k < nnb; k++) {
+            size_t j = idx + (size_t)nb[k];
+            if (!avail[j])
+                continue;
+            avail[j] = 0;
+            px[j].out = lab;
+            bq_push_px(q, px, (uint32_t)j);
+        }
+    }
+}
+
 static int cmp_key(const void *pa, const void *pb)
 {
     const item_fast *a = pa, *b = pb;
@@ -386,7 +411,7 @@ static int flood_fast(flood *f)
     uint8_t *avail = f->avail;
     const int wsl = f->wsl, nnb = f->nnb;
     /* plain mode: how many in-mask pixels each rank has, to size the queue's slices */
-    uint32_t *count = wsl ? NULL : seg__calloc(f->nkeys, sizeof(uint32_t));
+    uint32_t *mk_at = NULL, *count = wsl ? NULL : seg__calloc(f->nkeys, sizeof(uint32_t));
     if (!wsl && !count)
         goto nomem;
     for (size_t i = 0; i < total; i++) {
@@ -398,7 +423,16 @@ static int flood_fast(flood *f)
                 goto nomem;
         }
     }
-    size_t markers_left = hp.n;
+    /* Only markers (all age 0) can tie, and only markers of equal value. While two such
+     * remain, the order between them is whatever skimage's heap gives, so run that
+     * heap; after that every key in the queue is distinct. mk_ties counts ranks with
+     * two or more markers still queued. */
+    mk_at = seg__calloc(f->nkeys, sizeof(uint32_t));
+    if (!mk_at)
+        goto nomem;
+    size_t mk_ties = 0;
+    for (size_t i = 0; i < hp.n; i++)
+        mk_ties += ++mk_at[hp.a[i].key >> 32] == 2;
     uint32_t age = 1;
     int fail = 0;
 #define HEAP_PUSH(j, lab)                                                               \
@@ -406,12 +440,13 @@ static int flood_fast(flood *f)
         item_fast n_ = {(uint64_t)px[j].key << 32 | age, (uint32_t)(j), (lab)};        \
         fail |= heap_item_fast_push(&hp, n_);                                          \
     } while (0)
-    /* phase 1: skimage's heap, while markers (age 0, possibly tied) remain */
-    while (hp.n && markers_left) {
+    /* phase 1: skimage's heap, while markers of equal value remain */
+    while (hp.n && mk_ties) {
         item_fast e = heap_item_fast_pop(&hp);
         size_t idx = e.index;
         int is_marker = (e.key & 0xffffffffu) == 0;
-        markers_left -= (size_t)is_marker;
+        if (is_marker)
+            mk_ties -= mk_at[e.key >> 32]-- == 2;
         VISIT(idx, is_marker, e.label, HEAP_PUSH);
         if (fail)
             goto nomem;
@@ -419,28 +454,30 @@ static int flood_fast(flood *f)
 #undef HEAP_PUSH
     if (!hp.n)
         goto finish;
-    /* phase 2: every key is distinct from here on */
+    /* phase 2: every key is distinct from here on (markers still queued come first in
+     * their rank's FIFO: age 0 sorts first) */
     if (wsl ? bq_init_items(&bq, f->nkeys) : bq_init_slots(&bq, f->nkeys, count))
         goto nomem;
     qsort(hp.a, hp.n, sizeof(item_fast), cmp_key);
     if (!wsl) {
         for (size_t i = 0; i < hp.n; i++)
             bq_push_px(&bq, px, hp.a[i].index);
-#define PX_PUSH(j, lab) bq_push_px(&bq, px, (uint32_t)(j))
-        while (bq.live) {
-            size_t idx = bq_pop_px(&bq, px, avail, f->w2);
-            VISIT(idx, 0, 0, PX_PUSH);
-        }
-#undef PX_PUSH
+        if (nnb == 4)
+            flood_plain(&bq, px, avail, nb, 4, f->w2);
+        else
+            flood_plain(&bq, px, avail, nb, 8, f->w2);
     } else {
+        /* a marker's item carries MARKER_BIT in its index */
         for (size_t i = 0; i < hp.n; i++)
-            if (bq_push_item(&bq, px[hp.a[i].index].key, hp.a[i].index, hp.a[i].label))
+            if (bq_push_item(&bq, px[hp.a[i].index].key,
+                             hp.a[i].index | ((hp.a[i].key & 0xffffffffu) ? 0 : MARKER_BIT),
+                             hp.a[i].label))
                 goto nomem;
 #define ITEM_PUSH(j, lab) fail |= bq_push_item(&bq, px[j].key, (uint32_t)(j), (lab))
         while (bq.live) {
             bq_item e = bq_pop_item(&bq);
-            size_t idx = e.index;
-            VISIT(idx, 0, e.label, ITEM_PUSH);
+            size_t idx = e.index & ~MARKER_BIT;
+            VISIT(idx, (e.index & MARKER_BIT) != 0, e.label, ITEM_PUSH);
             if (fail)
                 goto nomem;
         }
@@ -448,11 +485,13 @@ static int flood_fast(flood *f)
     }
 finish:
     seg__free(hp.a);
+    seg__free(mk_at);
     seg__free(count);
     bq_free(&bq);
     return SEG_OK;
 nomem:
     seg__free(hp.a);
+    seg__free(mk_at);
     seg__free(count);
     bq_free(&bq);
     return seg__fail(SEG_ENOMEM, "watershed_skimage: cannot grow the priority queue");
