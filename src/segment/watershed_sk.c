@@ -276,33 +276,10 @@ static inline void bq_push_px(bucket_queue *q, const ws_px *px, uint32_t j)
 }
 
 /* The flood is bound by cache misses on the pixels it reaches, and the pop order is
- * known some way ahead (the rest of the current rank's slice): prefetch the
- * neighbourhood of the pixel LOOKAHEAD pops away (its rows above, at and below; a
+ * known some way ahead (the rest of the current rank's slice): flood_plain prefetches
+ * the neighbourhood of the pixel LOOKAHEAD pops away (its rows above, at and below; a
  * record's row and the 1-byte availability map). */
 enum { LOOKAHEAD = 16 };
-
-static inline uint32_t bq_pop_px(bucket_queue *q, const ws_px *px, const uint8_t *avail,
-                                 ptrdiff_t w2)
-{
-    if (!(q->bits0[q->cur >> 6] & (1ull << (q->cur & 63))))
-        q->cur = bq_next(q, q->cur);
-    size_t b = q->cur;
-    uint32_t r = q->rd[b]++;
-    uint32_t j = q->slot[r];
-    q->live--;
-    if (r + 1 == q->wr[b])
-        bq_unmark(q, b);
-    else if (r + LOOKAHEAD < q->wr[b]) {
-        ptrdiff_t a = q->slot[r + LOOKAHEAD];
-        __builtin_prefetch(&px[a - w2]);
-        __builtin_prefetch(&px[a]);
-        __builtin_prefetch(&px[a + w2]);
-        __builtin_prefetch(&avail[a - w2]);
-        __builtin_prefetch(&avail[a]);
-        __builtin_prefetch(&avail[a + w2]);
-    }
-    return j;
-}
 
 /* watershed-line mode: items in a pool (never reused, so pushes are sequential) */
 static int bq_push_item(bucket_queue *q, size_t b, uint32_t index, int32_t label)
@@ -346,25 +323,62 @@ static inline bq_item bq_pop_item(bucket_queue *q)
 }
 
 /* The plain flood on the bucket queue (no watershed lines): a pixel is labelled when it
- * is queued, so a pop only queues its available neighbours with its label. nnb is a
- * constant at each call, so the neighbour loop unrolls. */
-static inline __attribute__((always_inline)) void flood_plain(bucket_queue *q, ws_px *px,
-                                                              uint8_t *avail,
+ * is queued, so a pop only queues its available neighbours with its label. Everything
+ * hot is a local or a restrict pointer (avail is bytes, which alias anything otherwise,
+ * and would make every store reload the queue's state); nnb is a constant at each call,
+ * so the neighbour loop unrolls. A bucket's bit may stay set after it empties; the
+ * bucket is unmarked when the scan reaches it. */
+static inline __attribute__((always_inline)) void flood_plain(bucket_queue *q,
+                                                              ws_px *restrict px,
+                                                              uint8_t *restrict avail,
                                                               const ptrdiff_t *nb, int nnb,
                                                               ptrdiff_t w2)
 {
-    while (q->live) {
-        size_t idx = bq_pop_px(q, px, avail, w2);
+    uint32_t *restrict slot = q->slot, *restrict rd = q->rd, *restrict wr = q->wr;
+    uint64_t *restrict bits0 = q->bits0, *restrict bits1 = q->bits1;
+    ptrdiff_t off[8];
+    for (int k = 0; k < nnb; k++)
+        off[k] = nb[k];
+    size_t cur = q->cur, live = q->live;
+    while (live) {
+        if (rd[cur] == wr[cur]) {
+            q->cur = cur;
+            bq_unmark(q, cur);
+            cur = bq_next(q, cur);
+            continue;
+        }
+        const uint32_t r = rd[cur]++;
+        const size_t idx = slot[r];
+        live--;
+        if (r + LOOKAHEAD < wr[cur]) {
+            const ptrdiff_t a = slot[r + LOOKAHEAD];
+            __builtin_prefetch(&px[a - w2]);
+            __builtin_prefetch(&px[a]);
+            __builtin_prefetch(&px[a + w2]);
+            __builtin_prefetch(&avail[a - w2]);
+            __builtin_prefetch(&avail[a]);
+            __builtin_prefetch(&avail[a + w2]);
+        }
         const int32_t lab = px[idx].out;
         for (int k = 0; k < nnb; k++) {
-            size_t j = idx + (size_t)nb[k];
+            const size_t j = idx + (size_t)off[k];
             if (!avail[j])
                 continue;
             avail[j] = 0;
             px[j].out = lab;
-            bq_push_px(q, px, (uint32_t)j);
+            const size_t b = px[j].key;
+            const uint64_t bit = 1ull << (b & 63);
+            if (!(bits0[b >> 6] & bit)) {
+                bits0[b >> 6] |= bit;
+                bits1[b >> 12] |= 1ull << ((b >> 6) & 63);
+            }
+            cur = b < cur ? b : cur;
+            slot[wr[b]++] = (uint32_t)j;
+            live++;
         }
     }
+    q->cur = cur;
+    q->live = 0;
 }
 
 static int cmp_key(const void *pa, const void *pb)
