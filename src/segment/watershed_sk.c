@@ -682,20 +682,20 @@ int seg_watershed_skimage(const seg_image *image, const seg_image *markers, cons
     if (!(compactness >= 0) || !isfinite(compactness))
         return seg__fail(SEG_EINVAL, "%s: compactness %g must be finite and >= 0", who,
                          compactness);
-    if (image->type == SEG_F32) {
-        for (int y = 0; y < h; y++) {
-            const float *r = seg__row(image, y);
-            for (int x = 0; x < w; x++)
-                if (isnan(r[x]))
-                    return seg__fail(SEG_EINVAL, "%s: the image has NaN at (%d, %d)", who, x, y);
-        }
-    }
     flood f = {.w2 = w + 2, .h2 = h + 2, .wsl = watershed_line != 0,
                .compactness = compactness};
     size_t total;
     if (!seg__mul((size_t)f.w2, (size_t)f.h2, &total) || total >= (size_t)INT32_MAX)
         return seg__fail(SEG_ELIMIT, "%s: %dx%d exceeds 2^31 padded pixels", who, w, h);
     const int compact = compactness > 0;
+    if (compact && image->type == SEG_F32) /* otherwise found while ranking */
+        for (int y = 0; y < h; y++) {
+            const float *r = seg__row(image, y);
+            for (int x = 0; x < w; x++)
+                if (isnan(r[x]))
+                    return seg__fail(SEG_EINVAL, "%s: the image has NaN at (%d, %d)", who, x,
+                                     y);
+        }
     f.px = seg__malloc(total * sizeof(ws_px));
     if (compact)
         f.value = seg__calloc(total, sizeof(double));
@@ -718,7 +718,10 @@ int seg_watershed_skimage(const seg_image *image, const seg_image *markers, cons
     int by_sort = 0;
     f.nkeys = image->type == SEG_U8 ? 256u : 65536u;
     if (!compact && (image->type == SEG_S32 || image->type == SEG_F32)) {
-        rc = seg__ws_ranks_build(image, &ranks);
+        int nan_x, nan_y;
+        rc = seg__ws_ranks_build(image, &ranks, &nan_x, &nan_y);
+        if (!rc && nan_y >= 0)
+            rc = seg__fail(SEG_EINVAL, "%s: the image has NaN at (%d, %d)", who, nan_x, nan_y);
         if (rc) {
             seg__ws_ranks_free(&ranks);
             goto done;

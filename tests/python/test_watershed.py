@@ -273,8 +273,24 @@ def test_sk_bad_input():
         segkit.watershed_skimage(im, mk, compactness=-1)
     bad = im.copy()
     bad[2, 3] = np.nan
-    with pytest.raises(segkit.Error, match="NaN"):
+    with pytest.raises(segkit.Error, match=r"NaN at \(3, 2\)"):
         segkit.watershed_skimage(bad, mk)
+    with pytest.raises(segkit.Error, match=r"NaN at \(3, 2\)"):
+        segkit.watershed_skimage(bad, mk, compactness=0.5)
+    # found while ranking, in parallel pieces of rows: the first one in raster order is
+    # named, a negative NaN too, in smooth and in noise-like (sorted) images
+    rng = np.random.default_rng(4)
+    for big in (np.zeros((700, 300), np.float32), rng.random((700, 300)).astype(np.float32)):
+        big[650, 7] = -np.nan
+        big[650, 200] = np.nan
+        big[690, 1] = np.nan
+        for threads in (1, 2):
+            segkit.set_num_threads(threads)
+            try:
+                with pytest.raises(segkit.Error, match=r"NaN at \(7, 650\)"):
+                    segkit.watershed_skimage(big, np.ones(big.shape, np.int32))
+            finally:
+                segkit.set_num_threads(0)
     with pytest.raises(segkit.Error, match="2-D"):
         segkit.watershed_skimage(np.zeros((8, 9, 3), np.uint8), mk)
 
