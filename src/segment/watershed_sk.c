@@ -115,7 +115,6 @@ DEFINE_HEAP(item_compact, LESS_COMPACT)
 typedef struct flood {
     int w2, h2;      /* padded size */
     ws_px *px;       /* padded pixels */
-    uint8_t *avail;  /* plain fast variant: 1 = inside the mask and unlabelled */
     double *value;   /* padded float64 values (compact variant) */
     ptrdiff_t nb[8]; /* neighbour offsets in skimage's order */
     int nnb;
@@ -278,7 +277,7 @@ static inline void bq_push_px(bucket_queue *q, const ws_px *px, uint32_t j)
 /* The flood is bound by cache misses on the pixels it reaches, and the pop order is
  * known some way ahead (the rest of the current rank's slice): flood_plain prefetches
  * the neighbourhood of the pixel LOOKAHEAD pops away (its rows above, at and below; a
- * record's row and the 1-byte availability map). */
+ * record's row). */
 enum { LOOKAHEAD = 16 };
 
 /* watershed-line mode: items in a pool (never reused, so pushes are sequential) */
@@ -324,13 +323,12 @@ static inline bq_item bq_pop_item(bucket_queue *q)
 
 /* The plain flood on the bucket queue (no watershed lines): a pixel is labelled when it
  * is queued, so a pop only queues its available neighbours with its label. Everything
- * hot is a local or a restrict pointer (avail is bytes, which alias anything otherwise,
- * and would make every store reload the queue's state); nnb is a constant at each call,
+ * hot is a local or a restrict pointer (so that stores do not make the compiler reload
+ * the queue's state); nnb is a constant at each call,
  * so the neighbour loop unrolls. A bucket's bit may stay set after it empties; the
  * bucket is unmarked when the scan reaches it. */
 static inline __attribute__((always_inline)) void flood_plain(bucket_queue *q,
                                                               ws_px *restrict px,
-                                                              uint8_t *restrict avail,
                                                               const ptrdiff_t *nb, int nnb,
                                                               ptrdiff_t w2)
 {
@@ -355,16 +353,12 @@ static inline __attribute__((always_inline)) void flood_plain(bucket_queue *q,
             __builtin_prefetch(&px[a - w2]);
             __builtin_prefetch(&px[a]);
             __builtin_prefetch(&px[a + w2]);
-            __builtin_prefetch(&avail[a - w2]);
-            __builtin_prefetch(&avail[a]);
-            __builtin_prefetch(&avail[a + w2]);
         }
         const int32_t lab = px[idx].out;
         for (int k = 0; k < nnb; k++) {
             const size_t j = idx + (size_t)off[k];
-            if (!avail[j])
+            if (px[j].out || px[j].key == WS_OUTSIDE)
                 continue;
-            avail[j] = 0;
             px[j].out = lab;
             const size_t b = px[j].key;
             const uint64_t bit = 1ull << (b & 63);
@@ -388,9 +382,9 @@ static int cmp_key(const void *pa, const void *pb)
 }
 
 /* What skimage does with one popped item (labels at push time, or at pop time with
- * watershed lines); PUSH(j, label) queues neighbour j with the current age. Without
- * watershed lines, "inside the mask and unlabelled" is also kept as one byte per pixel
- * (avail), so the neighbour tests read a 1-byte array instead of the 12-byte records. */
+ * watershed lines); PUSH(j, label) queues neighbour j with the current age. A
+ * neighbour is tested on its own 8-byte record (a separate 1-byte "available" map was
+ * tried: it costs more in stores and cache lines than it saves). */
 #define VISIT(idx, is_marker, item_label, PUSH)                                        \
     do {                                                                               \
         if (wsl) {                                                                     \
@@ -403,13 +397,11 @@ static int cmp_key(const void *pa, const void *pb)
         int32_t lab_ = px[idx].out;                                                    \
         for (int k_ = 0; k_ < nnb; k_++) {                                             \
             size_t j_ = idx + (size_t)nb[k_];                                          \
-            if (wsl ? (!inside(&px[j_]) || px[j_].out) : !avail[j_])                   \
+            if (!inside(&px[j_]) || px[j_].out)                                        \
                 continue;                                                              \
             age++;                                                                     \
-            if (!wsl) {                                                                \
+            if (!wsl)                                                                  \
                 px[j_].out = lab_;                                                     \
-                avail[j_] = 0;                                                         \
-            }                                                                          \
             PUSH(j_, lab_);                                                            \
         }                                                                              \
     } while (0)
@@ -422,7 +414,6 @@ static int flood_fast(flood *f)
     const size_t total = (size_t)f->w2 * (size_t)f->h2;
     ws_px *px = f->px;
     const ptrdiff_t *nb = f->nb;
-    uint8_t *avail = f->avail;
     const int wsl = f->wsl, nnb = f->nnb;
     /* plain mode: how many in-mask pixels each rank has, to size the queue's slices */
     uint32_t *mk_at = NULL, *count = wsl ? NULL : seg__calloc(f->nkeys, sizeof(uint32_t));
@@ -477,9 +468,9 @@ static int flood_fast(flood *f)
         for (size_t i = 0; i < hp.n; i++)
             bq_push_px(&bq, px, hp.a[i].index);
         if (nnb == 4)
-            flood_plain(&bq, px, avail, nb, 4, f->w2);
+            flood_plain(&bq, px, nb, 4, f->w2);
         else
-            flood_plain(&bq, px, avail, nb, 8, f->w2);
+            flood_plain(&bq, px, nb, 8, f->w2);
     } else {
         /* a marker's item carries MARKER_BIT in its index */
         for (size_t i = 0; i < hp.n; i++)
@@ -620,12 +611,6 @@ static void setup_rows(void *vctx, int64_t y0, int64_t y1)
             p[x].out = in ? mr[x] : 0;
             p[x].key = in ? key : WS_OUTSIDE;
         }
-        if (f->avail) {
-            uint8_t *a = f->avail + (size_t)(y + 1) * (size_t)f->w2;
-            a[0] = a[w + 1] = 0;
-            for (int x = 0; x < w; x++)
-                a[x + 1] = p[x].key != WS_OUTSIDE && p[x].out == 0;
-        }
         if (f->value) {
             double *v = f->value + (size_t)(y + 1) * (size_t)f->w2 + 1;
             for (int x = 0; x < w; x++)
@@ -699,9 +684,7 @@ int seg_watershed_skimage(const seg_image *image, const seg_image *markers, cons
     f.px = seg__malloc(total * sizeof(ws_px));
     if (compact)
         f.value = seg__calloc(total, sizeof(double));
-    else if (!f.wsl)
-        f.avail = seg__calloc(total, 1); /* border rows stay 0 */
-    if (!f.px || (compact && !f.value) || (!compact && !f.wsl && !f.avail)) {
+    if (!f.px || (compact && !f.value)) {
         rc = seg__fail(SEG_ENOMEM, "%s: cannot allocate work arrays for %dx%d", who, w, h);
         goto done;
     }
@@ -747,7 +730,6 @@ int seg_watershed_skimage(const seg_image *image, const seg_image *markers, cons
     seg__parallel_for(h, seg__grain(h, 16), copy_rows, &cc);
 done:
     seg__free(f.px);
-    seg__free(f.avail);
     seg__free(f.value);
     return rc;
 }
