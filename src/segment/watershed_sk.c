@@ -351,7 +351,8 @@ static inline __attribute__((always_inline)) void flood_plain(bucket_queue *q,
         if (r + LOOKAHEAD < wr[cur]) {
             const ptrdiff_t a = slot[r + LOOKAHEAD];
             __builtin_prefetch(&px[a - w2]);
-            __builtin_prefetch(&px[a]);
+            __builtin_prefetch(&px[a - 1]); /* a's line, or the two it straddles */
+            __builtin_prefetch(&px[a + 1]);
             __builtin_prefetch(&px[a + w2]);
         }
         const int32_t lab = px[idx].out;
