@@ -64,3 +64,14 @@ def cases(sizes):
             yield run.Case("watershed skimage no mask", lab,
                            lambda: segkit.watershed_skimage(nd, mk2),
                            lambda: sk_watershed(nd, mk2), "skimage", repeat=3)
+            # u8 relief with 12 single-pixel seeds anywhere (not at minima): skimage's
+            # heap order matters only while two seeds share a value
+            r = np.random.default_rng(1)
+            relief = cv2.normalize(cv2.GaussianBlur(r.random((h, w)).astype(np.float32),
+                                                    (0, 0), 8), None, 0, 255,
+                                   cv2.NORM_MINMAX).astype(np.uint8)
+            mk3 = np.zeros((h, w), np.int32)
+            mk3[r.integers(0, h, 12), r.integers(0, w, 12)] = np.arange(1, 13)
+            yield run.Case("watershed skimage u8, 12 seeds", lab,
+                           lambda: segkit.watershed_skimage(relief, mk3),
+                           lambda: sk_watershed(relief, mk3), "skimage", repeat=3)

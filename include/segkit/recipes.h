@@ -74,7 +74,10 @@ SEG_API void seg_otsu_result_free(seg_otsu_result *result);
 /* ---- watershed recipe (src/tasks/watershed_recipe.c) -------------------------------
  * The seed's marker watershed (OpenCV's "Image Segmentation with Watershed Algorithm"):
  *   gray = cvtColor(image, BGR2GRAY)
- *   th = threshold(gray, 0, 255, THRESH_BINARY_INV | THRESH_OTSU)      (invert)
+ *   th = threshold(gray, 0, 255, THRESH_BINARY_INV | THRESH_OTSU)      (invert, Otsu)
+ *     or adaptiveThreshold(gray, 255, MEAN_C / GAUSSIAN_C, type, block_size, c)
+ *     or threshold(gray, thresh, 255, type)                          (thresh_method)
+ *   th = morphologyEx(th, MORPH_CLOSE, ones(k, k), iterations=close_iterations)  (if > 0)
  *   opening = morphologyEx(th, MORPH_OPEN, ones(k, k), iterations=open_iterations)
  *   sure_bg = dilate(opening, ones(k, k), iterations=dilate_iterations)
  *   dist = distanceTransform(opening, dist_type, dist_mask)
@@ -84,16 +87,32 @@ SEG_API void seg_otsu_result_free(seg_otsu_result *result);
  *   watershed(image, markers)
  * Every step goes through segkit's cv2-identical functions, so the markers equal those
  * of the same recipe written with cv2 (tests/python/test_watershed_recipe.py). */
+enum {
+    SEG_WATERSHED_THRESH_OTSU = 0,     /* Otsu's global threshold (the seed's) */
+    SEG_WATERSHED_THRESH_MEAN = 1,     /* adaptiveThreshold, ADAPTIVE_THRESH_MEAN_C */
+    SEG_WATERSHED_THRESH_GAUSSIAN = 2, /* adaptiveThreshold, ADAPTIVE_THRESH_GAUSSIAN_C */
+    SEG_WATERSHED_THRESH_FIXED = 3     /* threshold at `thresh` */
+};
+
+/* Layout: the last five fields were appended in 0.1.0, before any release; bindings
+ * compare their mirror with seg_watershed_recipe_options_size(). Always start from
+ * seg_watershed_recipe_defaults(). */
 typedef struct seg_watershed_recipe_options {
     int invert;            /* 1: objects darker than the background (THRESH_BINARY_INV,
                               the seed's choice); 0: brighter (THRESH_BINARY); -1: auto,
-                              whichever makes the objects the smaller part */
+                              the binary mask, or 255 minus it if that has fewer pixels set */
     int ksize;             /* side of the square structuring element (3) */
     int open_iterations;   /* opening iterations (2) */
     int dilate_iterations; /* dilations for the sure background (3) */
     int dist_type;         /* SEG_DIST_L1 / L2 / C (SEG_DIST_L2) */
     int dist_mask;         /* SEG_DIST_MASK_3 / 5 / PRECISE (SEG_DIST_MASK_5) */
     double fg_fraction;    /* sure foreground: distance > fg_fraction * max (0.5) */
+    int thresh_method;     /* SEG_WATERSHED_THRESH_* (OTSU) */
+    int block_size;        /* MEAN / GAUSSIAN: odd neighbourhood side >= 3 (11) */
+    double c;              /* MEAN / GAUSSIAN: constant subtracted from the local mean, as
+                              cv2's C; negative keeps pixels brighter than the mean (2) */
+    double thresh;         /* FIXED: the threshold (127) */
+    int close_iterations;  /* closing (same element) before the opening; 0: none (0) */
 } seg_watershed_recipe_options;
 
 /* The defaults above (the seed's recipe with fraction 0.5). */
@@ -110,7 +129,8 @@ SEG_API size_t seg_watershed_recipe_options_size(void);
  * n_objects: optional out, the number of sure-foreground components (objects).
  * opts: NULL for the defaults.
  * Errors: SEG_EINVAL (bad options: ksize < 1, iterations < 0, fraction outside [0, 1),
- * unknown distance type or mask), SEG_ETYPE (not u8 1/3/4 channels), SEG_ESIZE,
+ * unknown threshold method, even or < 3 block size, NaN c or thresh, unknown distance
+ * type or mask), SEG_ETYPE (not u8 1/3/4 channels), SEG_ESIZE,
  * SEG_ENOMEM, or the failing step's status (its message names the step). */
 SEG_API int seg_segment_watershed(const seg_image *image,
                                   const seg_watershed_recipe_options *opts,

@@ -5,12 +5,10 @@
 #include "internal.h"
 
 /* One padded pixel of the flood, kept together so a neighbour costs one cache line:
- * its label, its value's rank (WS_OUTSIDE outside the mask and on the padding) and the
- * link of the queue it waits in. */
+ * its label and its value's rank (WS_OUTSIDE outside the mask and on the padding). */
 typedef struct ws_px {
     int32_t out;
     uint32_t key;
-    int32_t next;
 } ws_px;
 
 #define WS_OUTSIDE UINT32_MAX
@@ -50,10 +48,12 @@ static inline uint32_t seg__ws_slot(const ws_ranks *r, uint32_t c)
     return i;
 }
 
-/* Build the table over all pixels of img (s32 or f32). On SEG_OK either the table is
- * ready (ranks < r->count) or r->too_many is set (use seg__ws_rank_by_sort).
- * Errors: SEG_ENOMEM. Free with seg__ws_ranks_free (also after a failure). */
-int seg__ws_ranks_build(const seg_image *img, ws_ranks *r);
+/* Build the table over all pixels of img (s32 or f32), pieces of rows in parallel. On
+ * SEG_OK: *nan_x, *nan_y = the first NaN in raster order (f32; -1 if none, and then
+ * either the table is ready (ranks < r->count) or r->too_many is set: use
+ * seg__ws_rank_by_sort). Errors: SEG_ENOMEM. Free with seg__ws_ranks_free (also after a
+ * failure). */
+int seg__ws_ranks_build(const seg_image *img, ws_ranks *r, int *nan_x, int *nan_y);
 void seg__ws_ranks_free(ws_ranks *r);
 
 /* For every in-mask pixel (px key != WS_OUTSIDE), key = rank of its value among the

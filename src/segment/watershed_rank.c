@@ -11,6 +11,9 @@
 #include <string.h>
 
 #define HASH_MAX_DISTINCT (1u << 18)
+/* A piece of rows with more distinct values than this is noise-like: sort instead (the
+ * two methods give the same ranks, so the choice never changes a result). */
+#define PIECE_MAX_DISTINCT (1u << 14)
 static int set_alloc(ws_ranks *s, uint32_t bits)
 {
     size_t n = (size_t)1 << bits;
@@ -32,8 +35,8 @@ void seg__ws_ranks_free(ws_ranks *s)
     s->used = NULL;
 }
 
-/* Insert c; 1 when the set outgrew HASH_MAX_DISTINCT, -1 on allocation failure. */
-static int set_insert(ws_ranks *s, uint32_t c)
+/* Insert c; 1 when the set outgrew max, -1 on allocation failure. */
+static int set_insert(ws_ranks *s, uint32_t c, uint32_t max)
 {
     uint32_t i = seg__ws_slot(s, c);
     if (s->used[i])
@@ -42,7 +45,7 @@ static int set_insert(ws_ranks *s, uint32_t c)
     s->code[i] = c;
     if (++s->count * 2 <= (1u << s->bits))
         return 0;
-    if (s->count > HASH_MAX_DISTINCT)
+    if (s->count > max)
         return 1;
     ws_ranks t;
     if (set_alloc(&t, s->bits + 1)) {
@@ -121,30 +124,102 @@ done:
     return rc;
 }
 
-int seg__ws_ranks_build(const seg_image *img, ws_ranks *r)
+/* One piece of rows of the parallel collection: its own set of distinct codes, and its
+ * first NaN (f32) in raster order. */
+typedef struct piece_set {
+    ws_ranks set;
+    int status; /* 0 ok, 1 too many distinct values, -1 out of memory */
+    int nan_x, nan_y;
+} piece_set;
+
+typedef struct collect_ctx {
+    const seg_image *img;
+    piece_set *pieces;
+    int64_t grain;
+} collect_ctx;
+
+static void collect_rows(void *vctx, int64_t y0, int64_t y1)
 {
-    const int w = img->width, h = img->height;
-    if (set_alloc(r, 12))
-        return seg__fail(SEG_ENOMEM, "watershed_skimage: cannot allocate the value table");
-    /* every pixel, in or out of the mask: extra values do not change the order */
-    for (int y = 0; y < h; y++) {
-        const void *row = seg__row(img, y);
-        uint32_t last = seg__ws_code(row, img->type, 0);
-        int rc = set_insert(r, last);
-        for (int x = 1; x < w && rc == 0; x++) {
-            uint32_t c = seg__ws_code(row, img->type, x);
-            if (c != last) {
-                last = c;
-                rc = set_insert(r, c);
+    const collect_ctx *c = vctx;
+    piece_set *p = &c->pieces[y0 / c->grain];
+    const seg_image *img = c->img;
+    const int w = img->width;
+    p->nan_x = p->nan_y = -1;
+    if (set_alloc(&p->set, 10)) {
+        p->status = -1;
+        return;
+    }
+    for (int64_t y = y0; y < y1; y++) {
+        const void *row = seg__row(img, (int)y);
+        uint32_t last = seg__ws_code(row, img->type, 0) ^ 1u; /* differs from pixel 0 */
+        for (int x = 0; x < w; x++) {
+            uint32_t code = seg__ws_code(row, img->type, x);
+            if (code == last)
+                continue;
+            last = code;
+            /* NaN codes lie above +inf's or below -inf's */
+            if (img->type == SEG_F32 && (code > 0xff800000u || code < 0x007fffffu) &&
+                p->nan_y < 0) {
+                p->nan_x = x;
+                p->nan_y = (int)y;
             }
-        }
-        if (rc < 0)
-            return seg__fail(SEG_ENOMEM, "watershed_skimage: cannot grow the value table");
-        if (rc > 0) {
-            r->too_many = 1;
-            return SEG_OK;
+            if (p->status == 0)
+                p->status = set_insert(&p->set, code, PIECE_MAX_DISTINCT);
         }
     }
+}
+
+int seg__ws_ranks_build(const seg_image *img, ws_ranks *r, int *nan_x, int *nan_y)
+{
+    const int h = img->height;
+    *nan_x = *nan_y = -1;
+    memset(r, 0, sizeof *r);
+    /* the distinct values of each piece of rows in parallel, then their union: the same
+     * set, hence the same ranks, whatever the thread count */
+    const int64_t grain = seg__grain(h, 16);
+    const size_t npieces = (size_t)((h + grain - 1) / grain);
+    piece_set *pieces = seg__calloc(npieces, sizeof(piece_set));
+    if (!pieces)
+        return seg__fail(SEG_ENOMEM, "watershed_skimage: cannot allocate the value table");
+    collect_ctx cc = {img, pieces, grain};
+    seg__parallel_for(h, grain, collect_rows, &cc);
+    int rc = SEG_OK;
+    if (set_alloc(r, 12))
+        rc = -1;
+    for (size_t i = 0; i < npieces; i++) {
+        piece_set *p = &pieces[i];
+        if (p->nan_y >= 0 && *nan_y < 0) {
+            *nan_x = p->nan_x;
+            *nan_y = p->nan_y;
+        }
+        if (rc || r->too_many)
+            continue;
+        if (p->status < 0) {
+            rc = -1;
+            continue;
+        }
+        if (p->status > 0) {
+            r->too_many = 1;
+            continue;
+        }
+        for (size_t k = 0; k < ((size_t)1 << p->set.bits) && rc == 0; k++)
+            if (p->set.used[k]) {
+                int st = set_insert(r, p->set.code[k], HASH_MAX_DISTINCT);
+                if (st < 0)
+                    rc = -1;
+                else if (st > 0)
+                    r->too_many = 1;
+                if (st)
+                    break;
+            }
+    }
+    for (size_t i = 0; i < npieces; i++)
+        seg__ws_ranks_free(&pieces[i].set);
+    seg__free(pieces);
+    if (rc)
+        return seg__fail(SEG_ENOMEM, "watershed_skimage: cannot grow the value table");
+    if (r->too_many || *nan_y >= 0)
+        return SEG_OK;
     size_t n = r->count, size = (size_t)1 << r->bits;
     uint64_t *a = seg__malloc(n * sizeof(uint64_t));
     uint64_t *b = seg__malloc(n * sizeof(uint64_t));

@@ -14,13 +14,15 @@
  * - values are replaced by their rank among the image's distinct values (same order,
  *   same ties: watershed_rank.c), and rank and age are packed into one 64-bit key, so a
  *   heap comparison is one integer compare on 16-byte items moved by value;
- * - label, rank and queue link of a pixel sit together (ws_px), one cache line per
+ * - label and rank of a pixel sit together (ws_px, 8 bytes), one cache line per
  *   neighbour;
  * - ties in (value, age) exist only between markers (all age 0), so once the heap holds
  *   no marker, every key is distinct and any priority queue pops in skimage's order:
  *   the rest of the flood runs on a bucket queue, one FIFO per rank (FIFO = age order,
- *   ages grow with every push), O(1) per pixel, with the next pixel's neighbourhood
- *   prefetched.
+ *   ages grow with every push), O(1) per pixel; without watershed lines each pixel
+ *   waits at most once, so the FIFOs are slices of one array sized by a count of the
+ *   ranks, and the pixel a few pops ahead is known without chasing links: its
+ *   neighbourhood is prefetched.
  * The compact variant needs float64 priorities (value + compactness * distance) and
  * keeps skimage's heap throughout (24-byte items, (value, age) compared in order). */
 #include "segment/watershed_internal.h"
@@ -113,7 +115,6 @@ DEFINE_HEAP(item_compact, LESS_COMPACT)
 typedef struct flood {
     int w2, h2;      /* padded size */
     ws_px *px;       /* padded pixels */
-    uint8_t *avail;  /* plain fast variant: 1 = inside the mask and unlabelled */
     double *value;   /* padded float64 values (compact variant) */
     ptrdiff_t nb[8]; /* neighbour offsets in skimage's order */
     int nnb;
@@ -151,6 +152,8 @@ static int diff_neighbors(flood *f, size_t idx)
 
 /* ---- bucket queue: one FIFO per rank, a two-level bitmap of the non-empty ones ---- */
 
+#define MARKER_BIT 0x80000000u /* padded indices are < 2^31 */
+
 typedef struct bq_item {
     uint32_t index;
     int32_t label;
@@ -158,13 +161,13 @@ typedef struct bq_item {
 } bq_item;
 
 typedef struct bucket_queue {
-    int32_t *head, *tail;    /* per rank: pixel (plain) or item (watershed lines) */
+    int32_t *head, *tail;    /* watershed-line mode: per rank, first and last item */
     uint64_t *bits0, *bits1; /* non-empty ranks; non-zero words of bits0 */
     size_t nbuckets, nwords0, nwords1, cur, live;
-    /* plain mode look-ahead: pixel `ahead` of bucket ahead_b is `ahead_d` pops away */
-    int32_t ahead;
-    size_t ahead_b;
-    int ahead_d;
+    /* plain mode: a pixel waits at most once, so each rank's FIFO is a fixed slice
+     * slot[rd[b] .. wr[b]) of one array, sized by the count of in-mask pixels of that
+     * rank */
+    uint32_t *slot, *rd, *wr;
     bq_item *items; /* watershed-line mode: a pixel can wait several times */
     size_t nitems, cap;
 } bucket_queue;
@@ -175,15 +178,37 @@ static int bq_init(bucket_queue *q, size_t nbuckets)
     q->nbuckets = nbuckets;
     q->nwords0 = (nbuckets + 63) / 64;
     q->nwords1 = (q->nwords0 + 63) / 64;
-    q->head = seg__malloc(nbuckets * sizeof(int32_t));
-    q->tail = seg__malloc(nbuckets * sizeof(int32_t));
     q->bits0 = seg__calloc(q->nwords0, sizeof(uint64_t));
     q->bits1 = seg__calloc(q->nwords1, sizeof(uint64_t));
-    if (!q->head || !q->tail || !q->bits0 || !q->bits1)
-        return -1;
     q->cur = nbuckets;
-    q->ahead = -1;
-    return 0;
+    return q->bits0 && q->bits1 ? 0 : -1;
+}
+
+static int bq_init_items(bucket_queue *q, size_t nbuckets)
+{
+    if (bq_init(q, nbuckets))
+        return -1;
+    q->head = seg__malloc(nbuckets * sizeof(int32_t));
+    q->tail = seg__malloc(nbuckets * sizeof(int32_t));
+    return q->head && q->tail ? 0 : -1;
+}
+
+/* Plain mode: count[b] = pixels of rank b that may still be queued (an upper bound). */
+static int bq_init_slots(bucket_queue *q, size_t nbuckets, const uint32_t *count)
+{
+    if (bq_init(q, nbuckets))
+        return -1;
+    q->rd = seg__malloc(nbuckets * sizeof(uint32_t));
+    q->wr = seg__malloc(nbuckets * sizeof(uint32_t));
+    if (!q->rd || !q->wr)
+        return -1;
+    uint32_t sum = 0;
+    for (size_t b = 0; b < nbuckets; b++) {
+        q->rd[b] = q->wr[b] = sum;
+        sum += count[b];
+    }
+    q->slot = seg__malloc((sum ? sum : 1) * sizeof(uint32_t));
+    return q->slot ? 0 : -1;
 }
 
 static void bq_free(bucket_queue *q)
@@ -192,6 +217,9 @@ static void bq_free(bucket_queue *q)
     seg__free(q->tail);
     seg__free(q->bits0);
     seg__free(q->bits1);
+    seg__free(q->slot);
+    seg__free(q->rd);
+    seg__free(q->wr);
     seg__free(q->items);
 }
 
@@ -237,56 +265,20 @@ static size_t bq_next(const bucket_queue *q, size_t from)
     return (w0 << 6) + (size_t)__builtin_ctzll(q->bits0[w0]);
 }
 
-/* plain mode: each pixel waits at most once, so the list links live in ws_px */
-static inline void bq_push_px(bucket_queue *q, ws_px *px, uint32_t j)
+/* plain mode: append to the rank's slice */
+static inline void bq_push_px(bucket_queue *q, const ws_px *px, uint32_t j)
 {
     size_t b = px[j].key;
-    px[j].next = -1;
-    if (bq_mark(q, b))
-        q->head[b] = (int32_t)j;
-    else
-        px[q->tail[b]].next = (int32_t)j;
-    q->tail[b] = (int32_t)j;
+    bq_mark(q, b);
+    q->slot[q->wr[b]++] = j;
     q->live++;
 }
 
-/* The pop order is known some way ahead (the FIFO of the current rank), and the flood is
- * bound by cache misses on the pixels it reaches: walk a look-ahead pointer LOOKAHEAD
- * pixels in front of the head and prefetch their neighbourhoods. The walk loads one
- * link per pop, each prefetched LOOKAHEAD pops earlier. */
-enum { LOOKAHEAD = 6 };
-
-static inline uint32_t bq_pop_px(bucket_queue *q, const ws_px *px, ptrdiff_t w2)
-{
-    if (!(q->bits0[q->cur >> 6] & (1ull << (q->cur & 63))))
-        q->cur = bq_next(q, q->cur);
-    size_t b = q->cur;
-    uint32_t j = (uint32_t)q->head[b];
-    int32_t n = px[j].next;
-    q->live--;
-    if (n < 0) {
-        bq_unmark(q, b);
-        q->ahead = -1;
-        return j;
-    }
-    q->head[b] = n;
-    if (q->ahead < 0 || q->ahead_b != b || --q->ahead_d < 0) {
-        q->ahead = n;
-        q->ahead_b = b;
-        q->ahead_d = 0;
-    }
-    while (q->ahead_d < LOOKAHEAD) {
-        int32_t nx = px[q->ahead].next;
-        if (nx < 0)
-            break;
-        q->ahead = nx;
-        q->ahead_d++;
-        __builtin_prefetch(&px[nx]);
-        __builtin_prefetch(&px[nx - w2]);
-        __builtin_prefetch(&px[nx + w2]);
-    }
-    return j;
-}
+/* The flood is bound by cache misses on the pixels it reaches, and the pop order is
+ * known some way ahead (the rest of the current rank's slice): flood_plain prefetches
+ * the neighbourhood of the pixel LOOKAHEAD pops away (its rows above, at and below; a
+ * record's row). */
+enum { LOOKAHEAD = 16 };
 
 /* watershed-line mode: items in a pool (never reused, so pushes are sequential) */
 static int bq_push_item(bucket_queue *q, size_t b, uint32_t index, int32_t label)
@@ -329,6 +321,61 @@ static inline bq_item bq_pop_item(bucket_queue *q)
     return e;
 }
 
+/* The plain flood on the bucket queue (no watershed lines): a pixel is labelled when it
+ * is queued, so a pop only queues its available neighbours with its label. Everything
+ * hot is a local or a restrict pointer (so that stores do not make the compiler reload
+ * the queue's state); nnb is a constant at each call,
+ * so the neighbour loop unrolls. A bucket's bit may stay set after it empties; the
+ * bucket is unmarked when the scan reaches it. */
+static inline __attribute__((always_inline)) void flood_plain(bucket_queue *q,
+                                                              ws_px *restrict px,
+                                                              const ptrdiff_t *nb, int nnb,
+                                                              ptrdiff_t w2)
+{
+    uint32_t *restrict slot = q->slot, *restrict rd = q->rd, *restrict wr = q->wr;
+    uint64_t *restrict bits0 = q->bits0, *restrict bits1 = q->bits1;
+    ptrdiff_t off[8];
+    for (int k = 0; k < nnb; k++)
+        off[k] = nb[k];
+    size_t cur = q->cur, live = q->live;
+    while (live) {
+        if (rd[cur] == wr[cur]) {
+            q->cur = cur;
+            bq_unmark(q, cur);
+            cur = bq_next(q, cur);
+            continue;
+        }
+        const uint32_t r = rd[cur]++;
+        const size_t idx = slot[r];
+        live--;
+        if (r + LOOKAHEAD < wr[cur]) {
+            const ptrdiff_t a = slot[r + LOOKAHEAD];
+            __builtin_prefetch(&px[a - w2]);
+            __builtin_prefetch(&px[a - 1]); /* a's line, or the two it straddles */
+            __builtin_prefetch(&px[a + 1]);
+            __builtin_prefetch(&px[a + w2]);
+        }
+        const int32_t lab = px[idx].out;
+        for (int k = 0; k < nnb; k++) {
+            const size_t j = idx + (size_t)off[k];
+            if (px[j].out || px[j].key == WS_OUTSIDE)
+                continue;
+            px[j].out = lab;
+            const size_t b = px[j].key;
+            const uint64_t bit = 1ull << (b & 63);
+            if (!(bits0[b >> 6] & bit)) {
+                bits0[b >> 6] |= bit;
+                bits1[b >> 12] |= 1ull << ((b >> 6) & 63);
+            }
+            cur = b < cur ? b : cur;
+            slot[wr[b]++] = (uint32_t)j;
+            live++;
+        }
+    }
+    q->cur = cur;
+    q->live = 0;
+}
+
 static int cmp_key(const void *pa, const void *pb)
 {
     const item_fast *a = pa, *b = pb;
@@ -336,9 +383,9 @@ static int cmp_key(const void *pa, const void *pb)
 }
 
 /* What skimage does with one popped item (labels at push time, or at pop time with
- * watershed lines); PUSH(j, label) queues neighbour j with the current age. Without
- * watershed lines, "inside the mask and unlabelled" is also kept as one byte per pixel
- * (avail), so the neighbour tests read a 1-byte array instead of the 12-byte records. */
+ * watershed lines); PUSH(j, label) queues neighbour j with the current age. A
+ * neighbour is tested on its own 8-byte record (a separate 1-byte "available" map was
+ * tried: it costs more in stores and cache lines than it saves). */
 #define VISIT(idx, is_marker, item_label, PUSH)                                        \
     do {                                                                               \
         if (wsl) {                                                                     \
@@ -351,13 +398,11 @@ static int cmp_key(const void *pa, const void *pb)
         int32_t lab_ = px[idx].out;                                                    \
         for (int k_ = 0; k_ < nnb; k_++) {                                             \
             size_t j_ = idx + (size_t)nb[k_];                                          \
-            if (wsl ? (!inside(&px[j_]) || px[j_].out) : !avail[j_])                   \
+            if (!inside(&px[j_]) || px[j_].out)                                        \
                 continue;                                                              \
             age++;                                                                     \
-            if (!wsl) {                                                                \
+            if (!wsl)                                                                  \
                 px[j_].out = lab_;                                                     \
-                avail[j_] = 0;                                                         \
-            }                                                                          \
             PUSH(j_, lab_);                                                            \
         }                                                                              \
     } while (0)
@@ -370,29 +415,44 @@ static int flood_fast(flood *f)
     const size_t total = (size_t)f->w2 * (size_t)f->h2;
     ws_px *px = f->px;
     const ptrdiff_t *nb = f->nb;
-    uint8_t *avail = f->avail;
+    const int wsl = f->wsl, nnb = f->nnb;
+    /* plain mode: how many in-mask pixels each rank has, to size the queue's slices */
+    uint32_t *mk_at = NULL, *count = wsl ? NULL : seg__calloc(f->nkeys, sizeof(uint32_t));
+    if (!wsl && !count)
+        goto nomem;
     for (size_t i = 0; i < total; i++) {
+        if (count && px[i].key != WS_OUTSIDE)
+            count[px[i].key]++;
         if (px[i].out) {
             item_fast e = {(uint64_t)px[i].key << 32, (uint32_t)i, px[i].out};
             if (heap_item_fast_push(&hp, e))
                 goto nomem;
         }
     }
-    size_t markers_left = hp.n;
+    /* Only markers (all age 0) can tie, and only markers of equal value. While two such
+     * remain, the order between them is whatever skimage's heap gives, so run that
+     * heap; after that every key in the queue is distinct. mk_ties counts ranks with
+     * two or more markers still queued. */
+    mk_at = seg__calloc(f->nkeys, sizeof(uint32_t));
+    if (!mk_at)
+        goto nomem;
+    size_t mk_ties = 0;
+    for (size_t i = 0; i < hp.n; i++)
+        mk_ties += ++mk_at[hp.a[i].key >> 32] == 2;
     uint32_t age = 1;
-    const int wsl = f->wsl, nnb = f->nnb;
     int fail = 0;
 #define HEAP_PUSH(j, lab)                                                               \
     do {                                                                               \
         item_fast n_ = {(uint64_t)px[j].key << 32 | age, (uint32_t)(j), (lab)};        \
         fail |= heap_item_fast_push(&hp, n_);                                          \
     } while (0)
-    /* phase 1: skimage's heap, while markers (age 0, possibly tied) remain */
-    while (hp.n && markers_left) {
+    /* phase 1: skimage's heap, while markers of equal value remain */
+    while (hp.n && mk_ties) {
         item_fast e = heap_item_fast_pop(&hp);
         size_t idx = e.index;
         int is_marker = (e.key & 0xffffffffu) == 0;
-        markers_left -= (size_t)is_marker;
+        if (is_marker)
+            mk_ties -= mk_at[e.key >> 32]-- == 2;
         VISIT(idx, is_marker, e.label, HEAP_PUSH);
         if (fail)
             goto nomem;
@@ -400,28 +460,30 @@ static int flood_fast(flood *f)
 #undef HEAP_PUSH
     if (!hp.n)
         goto finish;
-    /* phase 2: every key is distinct from here on */
-    if (bq_init(&bq, f->nkeys))
+    /* phase 2: every key is distinct from here on (markers still queued come first in
+     * their rank's FIFO: age 0 sorts first) */
+    if (wsl ? bq_init_items(&bq, f->nkeys) : bq_init_slots(&bq, f->nkeys, count))
         goto nomem;
     qsort(hp.a, hp.n, sizeof(item_fast), cmp_key);
     if (!wsl) {
         for (size_t i = 0; i < hp.n; i++)
             bq_push_px(&bq, px, hp.a[i].index);
-#define PX_PUSH(j, lab) bq_push_px(&bq, px, (uint32_t)(j))
-        while (bq.live) {
-            size_t idx = bq_pop_px(&bq, px, f->w2);
-            VISIT(idx, 0, 0, PX_PUSH);
-        }
-#undef PX_PUSH
+        if (nnb == 4)
+            flood_plain(&bq, px, nb, 4, f->w2);
+        else
+            flood_plain(&bq, px, nb, 8, f->w2);
     } else {
+        /* a marker's item carries MARKER_BIT in its index */
         for (size_t i = 0; i < hp.n; i++)
-            if (bq_push_item(&bq, px[hp.a[i].index].key, hp.a[i].index, hp.a[i].label))
+            if (bq_push_item(&bq, px[hp.a[i].index].key,
+                             hp.a[i].index | ((hp.a[i].key & 0xffffffffu) ? 0 : MARKER_BIT),
+                             hp.a[i].label))
                 goto nomem;
 #define ITEM_PUSH(j, lab) fail |= bq_push_item(&bq, px[j].key, (uint32_t)(j), (lab))
         while (bq.live) {
             bq_item e = bq_pop_item(&bq);
-            size_t idx = e.index;
-            VISIT(idx, 0, e.label, ITEM_PUSH);
+            size_t idx = e.index & ~MARKER_BIT;
+            VISIT(idx, (e.index & MARKER_BIT) != 0, e.label, ITEM_PUSH);
             if (fail)
                 goto nomem;
         }
@@ -429,10 +491,14 @@ static int flood_fast(flood *f)
     }
 finish:
     seg__free(hp.a);
+    seg__free(mk_at);
+    seg__free(count);
     bq_free(&bq);
     return SEG_OK;
 nomem:
     seg__free(hp.a);
+    seg__free(mk_at);
+    seg__free(count);
     bq_free(&bq);
     return seg__fail(SEG_ENOMEM, "watershed_skimage: cannot grow the priority queue");
 }
@@ -516,7 +582,7 @@ static void setup_rows(void *vctx, int64_t y0, int64_t y1)
     const setup_ctx *c = vctx;
     flood *f = c->f;
     const int w = c->image->width;
-    const ws_px outside = {0, WS_OUTSIDE, -1};
+    const ws_px outside = {0, WS_OUTSIDE};
     for (int64_t y = y0; y < y1; y++) {
         const int32_t *mr = seg__row(c->markers, (int)y);
         const uint8_t *kr = c->mask ? seg__row(c->mask, (int)y) : NULL;
@@ -545,13 +611,6 @@ static void setup_rows(void *vctx, int64_t y0, int64_t y1)
             }
             p[x].out = in ? mr[x] : 0;
             p[x].key = in ? key : WS_OUTSIDE;
-            p[x].next = -1;
-        }
-        if (f->avail) {
-            uint8_t *a = f->avail + (size_t)(y + 1) * (size_t)f->w2;
-            a[0] = a[w + 1] = 0;
-            for (int x = 0; x < w; x++)
-                a[x + 1] = p[x].key != WS_OUTSIDE && p[x].out == 0;
         }
         if (f->value) {
             double *v = f->value + (size_t)(y + 1) * (size_t)f->w2 + 1;
@@ -609,26 +668,24 @@ int seg_watershed_skimage(const seg_image *image, const seg_image *markers, cons
     if (!(compactness >= 0) || !isfinite(compactness))
         return seg__fail(SEG_EINVAL, "%s: compactness %g must be finite and >= 0", who,
                          compactness);
-    if (image->type == SEG_F32) {
-        for (int y = 0; y < h; y++) {
-            const float *r = seg__row(image, y);
-            for (int x = 0; x < w; x++)
-                if (isnan(r[x]))
-                    return seg__fail(SEG_EINVAL, "%s: the image has NaN at (%d, %d)", who, x, y);
-        }
-    }
     flood f = {.w2 = w + 2, .h2 = h + 2, .wsl = watershed_line != 0,
                .compactness = compactness};
     size_t total;
     if (!seg__mul((size_t)f.w2, (size_t)f.h2, &total) || total >= (size_t)INT32_MAX)
         return seg__fail(SEG_ELIMIT, "%s: %dx%d exceeds 2^31 padded pixels", who, w, h);
     const int compact = compactness > 0;
+    if (compact && image->type == SEG_F32) /* otherwise found while ranking */
+        for (int y = 0; y < h; y++) {
+            const float *r = seg__row(image, y);
+            for (int x = 0; x < w; x++)
+                if (isnan(r[x]))
+                    return seg__fail(SEG_EINVAL, "%s: the image has NaN at (%d, %d)", who, x,
+                                     y);
+        }
     f.px = seg__malloc(total * sizeof(ws_px));
     if (compact)
         f.value = seg__calloc(total, sizeof(double));
-    else if (!f.wsl)
-        f.avail = seg__calloc(total, 1); /* border rows stay 0 */
-    if (!f.px || (compact && !f.value) || (!compact && !f.wsl && !f.avail)) {
+    if (!f.px || (compact && !f.value)) {
         rc = seg__fail(SEG_ENOMEM, "%s: cannot allocate work arrays for %dx%d", who, w, h);
         goto done;
     }
@@ -638,14 +695,17 @@ int seg_watershed_skimage(const seg_image *image, const seg_image *markers, cons
     memcpy(f.nb, nb, sizeof nb);
     /* padding and outside-mask pixels: label 0, key WS_OUTSIDE; markers outside the mask
      * are dropped (skimage multiplies them by the mask) */
-    const ws_px outside = {0, WS_OUTSIDE, -1};
+    const ws_px outside = {0, WS_OUTSIDE};
     for (size_t i = 0; i < (size_t)f.w2; i++)
         f.px[i] = f.px[total - 1 - i] = outside;
     ws_ranks ranks = {0};
     int by_sort = 0;
     f.nkeys = image->type == SEG_U8 ? 256u : 65536u;
     if (!compact && (image->type == SEG_S32 || image->type == SEG_F32)) {
-        rc = seg__ws_ranks_build(image, &ranks);
+        int nan_x, nan_y;
+        rc = seg__ws_ranks_build(image, &ranks, &nan_x, &nan_y);
+        if (!rc && nan_y >= 0)
+            rc = seg__fail(SEG_EINVAL, "%s: the image has NaN at (%d, %d)", who, nan_x, nan_y);
         if (rc) {
             seg__ws_ranks_free(&ranks);
             goto done;
@@ -671,7 +731,6 @@ int seg_watershed_skimage(const seg_image *image, const seg_image *markers, cons
     seg__parallel_for(h, seg__grain(h, 16), copy_rows, &cc);
 done:
     seg__free(f.px);
-    seg__free(f.avail);
     seg__free(f.value);
     return rc;
 }

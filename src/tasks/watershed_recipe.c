@@ -14,6 +14,11 @@ seg_watershed_recipe_options seg_watershed_recipe_defaults(void)
         .dist_type = SEG_DIST_L2,
         .dist_mask = SEG_DIST_MASK_5,
         .fg_fraction = 0.5,
+        .thresh_method = SEG_WATERSHED_THRESH_OTSU,
+        .block_size = 11,
+        .c = 2,
+        .thresh = 127,
+        .close_iterations = 0,
     };
     return o;
 }
@@ -43,13 +48,24 @@ int seg_segment_watershed(const seg_image *image, const seg_watershed_recipe_opt
     int rc = seg__check_input(image, SEG_TYPES(SEG_U8), (1u << 1) | (1u << 3) | (1u << 4), who);
     if (rc)
         return rc;
-    if (o.ksize < 1 || o.ksize > 255 || o.open_iterations < 0 || o.dilate_iterations < 0)
+    if (o.ksize < 1 || o.ksize > 255 || o.open_iterations < 0 || o.dilate_iterations < 0 ||
+        o.close_iterations < 0)
         return seg__fail(SEG_EINVAL, "%s: ksize %d must be 1..255 and iterations >= 0", who,
                          o.ksize);
     if (!(o.fg_fraction >= 0 && o.fg_fraction < 1))
         return seg__fail(SEG_EINVAL, "%s: fg_fraction %g must be in [0, 1)", who, o.fg_fraction);
     if (o.invert < -1 || o.invert > 1)
         return seg__fail(SEG_EINVAL, "%s: invert %d must be -1, 0 or 1", who, o.invert);
+    const int adaptive = o.thresh_method == SEG_WATERSHED_THRESH_MEAN ||
+                         o.thresh_method == SEG_WATERSHED_THRESH_GAUSSIAN;
+    if (!adaptive && o.thresh_method != SEG_WATERSHED_THRESH_OTSU &&
+        o.thresh_method != SEG_WATERSHED_THRESH_FIXED)
+        return seg__fail(SEG_EINVAL, "%s: unknown thresh_method %d", who, o.thresh_method);
+    if (adaptive && (o.block_size < 3 || o.block_size % 2 == 0 || o.c != o.c))
+        return seg__fail(SEG_EINVAL, "%s: block_size %d must be odd and >= 3, c a number", who,
+                         o.block_size);
+    if (o.thresh_method == SEG_WATERSHED_THRESH_FIXED && o.thresh != o.thresh)
+        return seg__fail(SEG_EINVAL, "%s: thresh is NaN", who);
     const int w = image->width, h = image->height;
     if (markers && markers->data && markers->data == image->data)
         return seg__fail(SEG_EINVAL, "%s: markers must not alias the image", who);
@@ -59,7 +75,8 @@ int seg_segment_watershed(const seg_image *image, const seg_watershed_recipe_opt
         return rc;
 
     seg_image gray = {0}, bgr = {0}, th = {0}, kernel = {0}, opening = {0}, bg = {0};
-    seg_image dist = {0}, fg = {0}, cc = {0};
+    seg_image dist = {0}, fg = {0}, cc = {0}, closed = {0};
+    const seg_image *open_in = &th;
     const seg_image *gray_in = image, *bgr_in = image;
     if (image->channels == 1) {
         STEP(seg_cvt_color(image, &bgr, SEG_COLOR_GRAY2BGR), "gray to BGR");
@@ -73,10 +90,19 @@ int seg_segment_watershed(const seg_image *image, const seg_watershed_recipe_opt
         gray_in = &gray;
         bgr_in = &bgr;
     }
-    /* Otsu; auto mode keeps the polarity whose foreground is the smaller part */
-    int inv = o.invert;
-    STEP(seg_threshold(gray_in, &th, 0, 255, (inv == 1 ? SEG_THRESH_BINARY_INV : SEG_THRESH_BINARY) |
-                       SEG_THRESH_OTSU, NULL), "Otsu threshold");
+    /* auto mode keeps the polarity whose foreground is the smaller part */
+    const int inv = o.invert, type = inv == 1 ? SEG_THRESH_BINARY_INV : SEG_THRESH_BINARY;
+    if (adaptive)
+        STEP(seg_adaptive_threshold(gray_in, &th, 255,
+                                    o.thresh_method == SEG_WATERSHED_THRESH_MEAN
+                                        ? SEG_ADAPTIVE_THRESH_MEAN_C
+                                        : SEG_ADAPTIVE_THRESH_GAUSSIAN_C,
+                                    type, o.block_size, o.c),
+             "adaptive threshold");
+    else if (o.thresh_method == SEG_WATERSHED_THRESH_FIXED)
+        STEP(seg_threshold(gray_in, &th, o.thresh, 255, type, NULL), "threshold");
+    else
+        STEP(seg_threshold(gray_in, &th, 0, 255, type | SEG_THRESH_OTSU, NULL), "Otsu threshold");
     if (inv == -1) {
         size_t on = 0;
         for (int y = 0; y < h; y++) {
@@ -88,12 +114,20 @@ int seg_segment_watershed(const seg_image *image, const seg_watershed_recipe_opt
             for (int y = 0; y < h; y++) {
                 uint8_t *r = seg__row(&th, y);
                 for (int x = 0; x < w; x++)
-                    r[x] = (uint8_t)(255 - r[x]); /* = THRESH_BINARY_INV at the same t */
+                    r[x] = (uint8_t)(255 - r[x]); /* = THRESH_BINARY_INV at the same t
+                                                     (adaptive: for an integer c) */
             }
     }
     STEP(seg_get_structuring_element(SEG_MORPH_RECT, o.ksize, o.ksize, -1, -1, &kernel),
          "structuring element");
-    STEP(seg_morphology_ex(&th, &opening, SEG_MORPH_OPEN, &kernel, -1, -1, o.open_iterations),
+    if (o.close_iterations > 0) { /* fills dark gaps (cracks, relief) inside the objects */
+        STEP(seg_morphology_ex(&th, &closed, SEG_MORPH_CLOSE, &kernel, -1, -1,
+                               o.close_iterations),
+             "closing");
+        open_in = &closed;
+    }
+    STEP(seg_morphology_ex(open_in, &opening, SEG_MORPH_OPEN, &kernel, -1, -1,
+                           o.open_iterations),
          "opening");
     STEP(seg_dilate(&opening, &bg, &kernel, -1, -1, o.dilate_iterations), "sure background");
     STEP(seg_distance_transform(&opening, &dist, o.dist_type, o.dist_mask, SEG_F32), "distance");
@@ -129,6 +163,7 @@ done:
     seg_image_free(&gray);
     seg_image_free(&bgr);
     seg_image_free(&th);
+    seg_image_free(&closed);
     seg_image_free(&kernel);
     seg_image_free(&opening);
     seg_image_free(&bg);

@@ -183,6 +183,33 @@ def test_sk_random_types_masks_options():
         check_sk(im, mk, mask)
 
 
+def test_sk_markers_tied_until_midway():
+    """The heap runs only while two queued markers share a value; here ties among
+    markers resolve at various points of the flood (markers on high values too, where
+    skimage reaches them late), and markers left untied go to the bucket queue."""
+    rng = np.random.default_rng(11)
+    for it in range(12):
+        h, w = 90 + 7 * it, 130
+        if it % 3 == 0:
+            im = rng.integers(0, 256, (h, w)).astype(np.uint8)
+        elif it % 3 == 1:
+            im = cv2.GaussianBlur(rng.random((h, w)).astype(np.float32), (0, 0), 4)
+            im = cv2.normalize(im, None, 0, 1000, cv2.NORM_MINMAX).round().astype(np.uint16)
+        else:
+            im = cv2.GaussianBlur(rng.random((h, w)).astype(np.float32), (0, 0), 3)
+        mk = np.zeros((h, w), np.int32)
+        n = int(rng.integers(5, 60))
+        ys, xs = rng.integers(0, h, n), rng.integers(0, w, n)
+        mk[ys, xs] = rng.integers(1, 9, n)
+        if it % 2:  # copy some markers' values elsewhere: equal-valued seeds far apart
+            k = n // 3
+            ys2, xs2 = rng.integers(0, h, k), rng.integers(0, w, k)
+            im[ys2, xs2] = im[ys[:k], xs[:k]]
+            mk[ys2, xs2] = rng.integers(1, 9, k)
+        mask = None if it % 4 < 2 else rng.random((h, w)) > 0.2
+        check_sk(im, mk, mask, [(1, 0, False), (2, 0, False), (1, 0, True), (2, 0, True)])
+
+
 def test_sk_distance_recipes_on_discs_blobs_coins_nuclei():
     cases = []
     t = touching_discs(seed=2)
@@ -246,8 +273,24 @@ def test_sk_bad_input():
         segkit.watershed_skimage(im, mk, compactness=-1)
     bad = im.copy()
     bad[2, 3] = np.nan
-    with pytest.raises(segkit.Error, match="NaN"):
+    with pytest.raises(segkit.Error, match=r"NaN at \(3, 2\)"):
         segkit.watershed_skimage(bad, mk)
+    with pytest.raises(segkit.Error, match=r"NaN at \(3, 2\)"):
+        segkit.watershed_skimage(bad, mk, compactness=0.5)
+    # found while ranking, in parallel pieces of rows: the first one in raster order is
+    # named, a negative NaN too, in smooth and in noise-like (sorted) images
+    rng = np.random.default_rng(4)
+    for big in (np.zeros((700, 300), np.float32), rng.random((700, 300)).astype(np.float32)):
+        big[650, 7] = -np.nan
+        big[650, 200] = np.nan
+        big[690, 1] = np.nan
+        for threads in (1, 2):
+            segkit.set_num_threads(threads)
+            try:
+                with pytest.raises(segkit.Error, match=r"NaN at \(7, 650\)"):
+                    segkit.watershed_skimage(big, np.ones(big.shape, np.int32))
+            finally:
+                segkit.set_num_threads(0)
     with pytest.raises(segkit.Error, match="2-D"):
         segkit.watershed_skimage(np.zeros((8, 9, 3), np.uint8), mk)
 

@@ -12,13 +12,22 @@ import segkit
 from conftest import data_path, run_cli, sample_path
 
 
-def cv2_recipe(bgr, invert=1, ksize=3, open_it=2, dil_it=3, dist=cv2.DIST_L2, mask=5, frac=0.5):
+def cv2_recipe(bgr, invert=1, ksize=3, open_it=2, dil_it=3, dist=cv2.DIST_L2, mask=5, frac=0.5,
+               method="otsu", block=11, c=2, thresh=127, close_it=0):
     gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
-    _, th = cv2.threshold(gray, 0, 255, (cv2.THRESH_BINARY_INV if invert == 1 else
-                                         cv2.THRESH_BINARY) + cv2.THRESH_OTSU)
+    ttype = cv2.THRESH_BINARY_INV if invert == 1 else cv2.THRESH_BINARY
+    if method == "otsu":
+        _, th = cv2.threshold(gray, 0, 255, ttype + cv2.THRESH_OTSU)
+    elif method == "fixed":
+        _, th = cv2.threshold(gray, thresh, 255, ttype)
+    else:
+        th = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C if method == "mean"
+                                   else cv2.ADAPTIVE_THRESH_GAUSSIAN_C, ttype, block, c)
     if invert == -1 and np.count_nonzero(th) * 2 > th.size:
         th = 255 - th
     k = np.ones((ksize, ksize), np.uint8)
+    if close_it:
+        th = cv2.morphologyEx(th, cv2.MORPH_CLOSE, k, iterations=close_it)
     opening = cv2.morphologyEx(th, cv2.MORPH_OPEN, k, iterations=open_it)
     sure_bg = cv2.dilate(opening, k, iterations=dil_it)
     d = cv2.distanceTransform(opening, dist, mask)
@@ -59,7 +68,17 @@ def matched_iou(markers, gt):
 
 
 OPTIONS = [dict(), dict(invert=0), dict(invert=-1, frac=0.3), dict(invert=0, frac=0.7, open_it=1),
-           dict(invert=-1, mask=0), dict(invert=0, dist=cv2.DIST_L1, dil_it=1, ksize=5)]
+           dict(invert=-1, mask=0), dict(invert=0, dist=cv2.DIST_L1, dil_it=1, ksize=5),
+           dict(invert=0, method="mean", block=91, c=-16, close_it=2),
+           dict(invert=1, method="gaussian", block=31, c=3, close_it=1, ksize=5),
+           dict(invert=-1, method="mean", block=51, c=-4),
+           dict(invert=0, method="fixed", thresh=100.5, close_it=3, frac=0.3),
+           dict(invert=-1, method="fixed", thresh=60)]
+
+# scikit-image's coins.png (uneven lighting): bright objects, a local-mean threshold over a
+# 91-pixel block keeping pixels 16 above it, and a closing that fills the dark relief
+# inside the coins before the opening (docs/watershed.md).
+COINS = dict(invert=0, method="mean", block=91, c=-16, close_it=2)
 
 
 def run_both(bgr, o):
@@ -68,8 +87,53 @@ def run_both(bgr, o):
                                       open_iterations=o.get("open_it", 2),
                                       dilate_iterations=o.get("dil_it", 3),
                                       distance_type=o.get("dist", 2), mask_size=o.get("mask", 5),
-                                      fg_fraction=o.get("frac", 0.5))
+                                      fg_fraction=o.get("frac", 0.5),
+                                      threshold=o.get("method", "otsu"),
+                                      block_size=o.get("block", 11), c=o.get("c", 2),
+                                      thresh=o.get("thresh", 127),
+                                      close_iterations=o.get("close_it", 0))
     return ref, nref, got, n
+
+
+def coins_reference():
+    """The 24 coins by an independent method (scikit-image's coins tutorial: Sobel
+    elevation, markers from gray < 30 / > 150, skimage's watershed, holes filled),
+    regions over 100 pixels, labelled 1..24."""
+    from scipy import ndimage as ndi
+    from skimage.filters import sobel
+    from skimage.segmentation import watershed as sk_watershed
+    gray = cv2.imread(sample_path("coins.png"), cv2.IMREAD_GRAYSCALE)
+    seeds = np.zeros(gray.shape, np.int32)
+    seeds[gray < 30], seeds[gray > 150] = 1, 2
+    fg = ndi.binary_fill_holes(sk_watershed(sobel(gray), seeds) == 2)
+    lab, n = ndi.label(fg)
+    big = np.flatnonzero(np.bincount(lab.ravel())[1:] > 100) + 1
+    ref = np.zeros_like(lab)
+    for i, k in enumerate(big):
+        ref[lab == k] = i + 1
+    return ref, len(big)
+
+
+def test_coins_24_objects_one_coin_each_same_as_cv2():
+    bgr = cv2.imread(sample_path("coins.png"), cv2.IMREAD_COLOR)
+    ref, nref, got, n = run_both(bgr, COINS)
+    assert n == nref == 24
+    assert np.array_equal(got, ref)  # same label map as the cv2 recipe, so same areas
+    coins, ncoins = coins_reference()
+    assert ncoins == 24
+    areas = np.bincount(np.where(got >= 2, got - 1, 0).ravel(), minlength=25)[1:]
+    assert areas.min() > 900 and areas.max() < 3300  # coins here are 1000..3100 pixels
+    matched = set()
+    for i in range(1, 25):
+        obj = got == i + 1
+        ids, counts = np.unique(coins[obj], return_counts=True)
+        j = ids[np.argmax(counts)]
+        inside = counts.max() / obj.sum()
+        iou = np.count_nonzero(obj & (coins == j)) / np.count_nonzero(obj | (coins == j))
+        # all but a rim inside one coin, and most of that coin: no object spans two coins
+        assert j != 0 and inside > 0.95 and iou > 0.8, (i, dict(zip(ids, counts)), iou)
+        matched.add(j)
+    assert len(matched) == 24  # one object per coin
 
 
 @pytest.mark.parametrize("o", OPTIONS)
@@ -117,6 +181,16 @@ def test_bad_options():
         segkit.segment_watershed(bgr, invert=3)
     with pytest.raises(segkit.Error):
         segkit.segment_watershed(np.zeros((20, 20, 2), np.uint8))
+    with pytest.raises(segkit.Error, match="block_size"):
+        segkit.segment_watershed(bgr, threshold="mean", block_size=10)
+    with pytest.raises(segkit.Error, match="block_size"):
+        segkit.segment_watershed(bgr, threshold="gaussian", block_size=1)
+    with pytest.raises(segkit.Error, match="threshold"):
+        segkit.segment_watershed(bgr, threshold="triangle")
+    with pytest.raises(segkit.Error, match="iterations"):
+        segkit.segment_watershed(bgr, close_iterations=-1)
+    with pytest.raises(segkit.Error, match="thresh"):
+        segkit.segment_watershed(bgr, threshold="fixed", thresh=float("nan"))
 
 
 def test_cli_writes_labels_overlay_objects(tmp_path):
@@ -157,3 +231,15 @@ def test_cli_writes_labels_overlay_objects(tmp_path):
     assert "fg_fraction" in p.stderr
     p = run_cli("segment", coins, "--method", "watershed", check=2)
     assert "-o" in p.stderr
+
+
+def test_cli_coins_options_find_24(tmp_path):
+    coins = sample_path("coins.png")
+    p = run_cli("segment", coins, "--method", "watershed", "-o", tmp_path, "--invert", "bright",
+                "--threshold", "mean", "--block", "91", "--c", "-16", "--close-iterations", "2",
+                check=0)
+    ref, nref = cv2_recipe(cv2.imread(coins, cv2.IMREAD_COLOR), **COINS)
+    labels = cv2.imread(str(tmp_path / "labels.png"), cv2.IMREAD_UNCHANGED)
+    assert nref == 24 and json.loads((tmp_path / "objects.json").read_text())["count"] == 24
+    assert np.array_equal(labels, np.where(ref >= 2, ref - 1, 0))
+    assert "24 objects" in p.stdout
