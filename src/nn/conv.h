@@ -2,15 +2,14 @@
 #ifndef SEG_NN_CONV_H
 #define SEG_NN_CONV_H
 
+#include "nn/act.h"
 #include "nn/graph.h"
-
-enum { NN_ACT_NONE = 0, NN_ACT_RELU = 1, NN_ACT_CLIP = 2 };
 
 typedef struct nn_conv_params {
     int64_t group, out_c, in_c_per_group, kh, kw, sh, sw, dh, dw, pt, pl, pb, pr;
     int auto_pad; /* 0 NOTSET, 1 SAME_UPPER, 2 SAME_LOWER, 3 VALID */
     int act;      /* fused activation, NN_ACT_* */
-    float act_lo, act_hi;
+    float act_lo, act_hi; /* Clip bounds; HardSigmoid/HardSwish alpha and beta */
     bool fuse_add; /* out = conv + input 3 (the residual), before the activation */
 } nn_conv_params;
 

@@ -66,11 +66,8 @@ int seg__nn_conv_taps(const nn_conv_params *p, const nn_tensor *in, const float 
                 }
             }
         }
-        for (int64_t i = 0; !rc && p->act && i < OC * OH * OW; i++) {
-            float v = o[i];
-            o[i] = p->act == NN_ACT_RELU ? (v > 0 ? v : 0)
-                                         : (v < p->act_lo ? p->act_lo : v > p->act_hi ? p->act_hi : v);
-        }
+        for (int64_t i = 0; !rc && p->act && i < OC * OH * OW; i++)
+            o[i] = seg__nn_act_apply(p->act, p->act_lo, p->act_hi, o[i]);
     }
     omp_set_num_threads(saved);
     return rc ? seg__fail(SEG_EINTERNAL, "model: matrix product failed") : SEG_OK;

@@ -1,5 +1,6 @@
 /* Conv (2-D, grouped, dilated, any padding) on oneDNN, with fused post-operations
- * (Relu, Clip, the residual Add) decided by the graph optimiser. The plain C direct
+ * (Relu, Clip, HardSwish, HardSigmoid, Sigmoid, the residual Add) decided by the graph
+ * optimiser. The plain C direct
  * convolution beside it is the test oracle and the path taken when
  * seg_set_use_optimized(0). */
 #include "nn/conv.h"
@@ -137,6 +138,31 @@ static dnnl_format_tag_t tag_for(int blk)
     return blk == 16 ? dnnl_nChw16c : blk == 8 ? dnnl_nChw8c : dnnl_nchw;
 }
 
+/* The fused activation as oneDNN eltwise post-ops. HardSwish is oneDNN's own
+ * (x * relu6(x + 3) / 6), which the optimiser fuses only for alpha 1/6, beta 0.5;
+ * HardSigmoid is linear then clip. */
+static bool append_act(dnnl_post_ops_t po, const nn_conv_params *p)
+{
+    switch (p->act) {
+    case NN_ACT_RELU:
+        return dnnl_post_ops_append_eltwise(po, 1.0f, dnnl_eltwise_relu, 0.0f, 0.0f) == dnnl_success;
+    case NN_ACT_CLIP:
+        return dnnl_post_ops_append_eltwise(po, 1.0f, dnnl_eltwise_clip, p->act_lo, p->act_hi) ==
+               dnnl_success;
+    case NN_ACT_HSWISH:
+        return dnnl_post_ops_append_eltwise(po, 1.0f, dnnl_eltwise_hardswish, 0.0f, 0.0f) ==
+               dnnl_success;
+    case NN_ACT_HSIGMOID:
+        return dnnl_post_ops_append_eltwise(po, 1.0f, dnnl_eltwise_linear, p->act_lo, p->act_hi) ==
+                   dnnl_success &&
+               dnnl_post_ops_append_eltwise(po, 1.0f, dnnl_eltwise_clip, 0.0f, 1.0f) == dnnl_success;
+    case NN_ACT_SIGMOID:
+        return dnnl_post_ops_append_eltwise(po, 1.0f, dnnl_eltwise_logistic, 0.0f, 0.0f) ==
+               dnnl_success;
+    default: return true;
+    }
+}
+
 static conv_prim *make_prim(const nn_node *n, const nn_conv_params *p, const nn_tensor *in,
                             const nn_tensor *w, const nn_tensor *b, const int64_t *out_dims,
                             int dst_blk)
@@ -181,11 +207,8 @@ static conv_prim *make_prim(const nn_node *n, const nn_conv_params *p, const nn_
          dnnl_post_ops_create(&po) == dnnl_success;
     if (ok && p->fuse_add)
         ok = dnnl_post_ops_append_sum(po, 1.0f) == dnnl_success;
-    if (ok && p->act == NN_ACT_RELU)
-        ok = dnnl_post_ops_append_eltwise(po, 1.0f, dnnl_eltwise_relu, 0.0f, 0.0f) == dnnl_success;
-    else if (ok && p->act == NN_ACT_CLIP)
-        ok = dnnl_post_ops_append_eltwise(po, 1.0f, dnnl_eltwise_clip, p->act_lo, p->act_hi) ==
-             dnnl_success;
+    if (ok)
+        ok = append_act(po, p);
     ok = ok && dnnl_primitive_attr_set_post_ops(attr, po) == dnnl_success;
     ok = ok && dnnl_primitive_desc_create(&pd, &cd, attr, eng, NULL) == dnnl_success;
     const char *impl = NULL;
