@@ -27,6 +27,17 @@ int seg__nn_conv_taps(const nn_conv_params *p, const nn_tensor *in, const float 
                       const nn_tensor *b, nn_tensor *out);
 float *seg__nn_conv_pack_taps(const nn_tensor *w);
 
+/* Set subnormal values to zero. Weights packed for the fast paths get this: a product
+ * with a subnormal operand takes ~100 cycles on x86 (measured: a 1x1 convolution of
+ * road-segmentation, 37 of 1152 weights subnormal, 45x slower), and what they add to a
+ * sum of normal-sized terms is below float32 resolution. */
+static inline void seg__nn_flush_subnormals(float *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] != 0.0f && fabsf(p[i]) < 1.17549435e-38f)
+            p[i] = 0.0f;
+}
+
 /* Record a fusion decided by the graph optimiser. */
 void seg__nn_conv_fuse(nn_node *n, int act, float lo, float hi, bool add);
 /* Padding taken over from a removed Pad node: top, left, bottom, right. */

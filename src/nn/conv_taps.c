@@ -84,5 +84,6 @@ float *seg__nn_conv_pack_taps(const nn_tensor *w)
         for (int64_t c = 0; c < C; c++)
             for (int64_t t = 0; t < kh * kw; t++)
                 pk[(t * OC + oc) * C + c] = s[(oc * C + c) * kh * kw + t];
+    seg__nn_flush_subnormals(pk, (size_t)(OC * C * kh * kw));
     return pk;
 }

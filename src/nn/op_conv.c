@@ -242,6 +242,9 @@ static conv_prim *make_prim(const nn_node *n, const nn_conv_params *p, const nn_
         ok = dnnl_primitive_execute(reorder, stream, 2, args) == dnnl_success &&
              dnnl_stream_wait(stream) == dnnl_success;
     }
+    void *wdata = NULL;
+    if (ok && dnnl_memory_get_data_handle(c->weights, &wdata) == dnnl_success && wdata)
+        seg__nn_flush_subnormals(wdata, dnnl_memory_desc_get_size(wmd) / sizeof(float));
     ok = ok && dnnl_primitive_create(&c->prim, pd) == dnnl_success;
     if (stream)
         dnnl_stream_destroy(stream);
@@ -293,6 +296,7 @@ static int run_own_dw(nn_node *n, const nn_conv_params *p, const nn_tensor *in,
                     s->dw_w[((ch / blk) * taps + t) * blk + ch % blk] = wf[ch * taps + t];
                 s->dw_b[ch] = b ? ((const float *)b->data)[ch] : 0.0f;
             }
+            seg__nn_flush_subnormals(s->dw_w, (size_t)(cb * taps * blk));
             s->dw_blk = blk;
         }
     }
