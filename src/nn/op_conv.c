@@ -19,7 +19,12 @@ typedef struct conv_prim {
                                  shape; run per-tap matrix products instead (plain) */
     dnnl_primitive_t prim;
     dnnl_memory_t weights;    /* reordered to the primitive's preferred layout */
-    dnnl_memory_desc_t src_md, dst_md, bias_md;
+    dnnl_memory_desc_t src_md, dst_md, bias_md; /* what prim reads and writes */
+    /* oneDNN 2.6 has JIT kernels (brgconv) for large dilations on NHWC only: then prim
+     * runs on NHWC copies, made by these reorders from and to the tensors' layouts */
+    bool nhwc;
+    dnnl_memory_desc_t user_src_md, user_dst_md;
+    dnnl_primitive_t to_nhwc_src, to_nhwc_dst, from_nhwc_dst;
     int64_t out_dims[4];
     struct conv_prim *next;
 } conv_prim;
@@ -123,6 +128,9 @@ static void destroy(nn_node *n)
     for (conv_prim *c = s->prims, *next; c; c = next) {
         next = c->next;
         dnnl_primitive_destroy(c->prim);
+        dnnl_primitive_destroy(c->to_nhwc_src);
+        dnnl_primitive_destroy(c->to_nhwc_dst);
+        dnnl_primitive_destroy(c->from_nhwc_dst);
         dnnl_memory_destroy(c->weights);
         seg__free(c->taps);
         free(c);
@@ -161,6 +169,56 @@ static bool append_act(dnnl_post_ops_t po, const nn_conv_params *p)
                dnnl_success;
     default: return true;
     }
+}
+
+static bool is_ref(const_dnnl_primitive_desc_t pd)
+{
+    const char *impl = NULL;
+    return dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl) == dnnl_success &&
+           impl && strncmp(impl, "ref", 3) == 0;
+}
+
+static bool make_reorder(dnnl_primitive_t *r, const dnnl_memory_desc_t *from,
+                         const dnnl_memory_desc_t *to)
+{
+    dnnl_engine_t eng = get_engine();
+    dnnl_primitive_desc_t rpd = NULL;
+    bool ok = dnnl_reorder_primitive_desc_create(&rpd, from, eng, to, eng, NULL) == dnnl_success &&
+              dnnl_primitive_create(r, rpd) == dnnl_success;
+    if (rpd)
+        dnnl_primitive_desc_destroy(rpd);
+    return ok;
+}
+
+/* Run primitive p on the given arguments (raw buffers described by mds), with segkit's
+ * thread count. */
+static bool exec_prim(dnnl_primitive_t p, int n, const int *ids, const dnnl_memory_desc_t *const *mds,
+                      void *const *bufs, dnnl_memory_t weights)
+{
+    dnnl_engine_t eng = get_engine();
+    dnnl_memory_t mem[5] = {0};
+    dnnl_exec_arg_t args[6];
+    dnnl_stream_t stream = NULL;
+    bool ok = n <= 5 && dnnl_stream_create(&stream, eng, dnnl_stream_default_flags) == dnnl_success;
+    for (int i = 0; ok && i < n; i++) {
+        ok = dnnl_memory_create(&mem[i], mds[i], eng, bufs[i]) == dnnl_success;
+        args[i] = (dnnl_exec_arg_t){ids[i], mem[i]};
+    }
+    int na = n;
+    if (weights)
+        args[na++] = (dnnl_exec_arg_t){DNNL_ARG_WEIGHTS, weights};
+    if (ok) {
+        int saved = omp_get_max_threads();
+        omp_set_num_threads(seg_get_num_threads());
+        ok = dnnl_primitive_execute(p, stream, na, args) == dnnl_success &&
+             dnnl_stream_wait(stream) == dnnl_success;
+        omp_set_num_threads(saved);
+    }
+    for (int i = 0; i < n; i++)
+        dnnl_memory_destroy(mem[i]);
+    if (stream)
+        dnnl_stream_destroy(stream);
+    return ok;
 }
 
 static conv_prim *make_prim(const nn_node *n, const nn_conv_params *p, const nn_tensor *in,
@@ -211,11 +269,35 @@ static conv_prim *make_prim(const nn_node *n, const nn_conv_params *p, const nn_
         ok = append_act(po, p);
     ok = ok && dnnl_primitive_attr_set_post_ops(attr, po) == dnnl_success;
     ok = ok && dnnl_primitive_desc_create(&pd, &cd, attr, eng, NULL) == dnnl_success;
-    const char *impl = NULL;
-    if (ok && p->group == 1 && dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl) ==
-                                   dnnl_success && impl && strncmp(impl, "ref", 3) == 0) {
+    if (ok && p->group == 1 && is_ref(pd)) {
         /* oneDNN's reference convolution is orders of magnitude slower than its JIT
-         * kernels: use segkit's per-tap products on the plain layout instead */
+         * kernels; on NHWC it may have one (brgconv: large dilations such as ASPP's) */
+        dnnl_memory_desc_t s2, d2;
+        dnnl_convolution_desc_t cd2;
+        dnnl_primitive_desc_t pd2 = NULL;
+        dnnl_memory_desc_init_by_tag(&s2, 4, src_d, dnnl_f32, dnnl_nhwc);
+        dnnl_memory_desc_init_by_tag(&d2, 4, dst_d, dnnl_f32, dnnl_nhwc);
+        if (dnnl_dilated_convolution_forward_desc_init(
+                &cd2, dnnl_forward_inference, dnnl_convolution_direct, &s2, &w_any,
+                b ? &c->bias_md : NULL, &d2, strides, dil, pl, pr) == dnnl_success &&
+            dnnl_primitive_desc_create(&pd2, &cd2, attr, eng, NULL) == dnnl_success &&
+            !is_ref(pd2)) {
+            c->user_src_md = c->src_md;
+            c->user_dst_md = c->dst_md;
+            c->src_md = s2;
+            c->dst_md = d2;
+            ok = make_reorder(&c->to_nhwc_src, &c->user_src_md, &s2) &&
+                 make_reorder(&c->to_nhwc_dst, &c->user_dst_md, &d2) &&
+                 make_reorder(&c->from_nhwc_dst, &d2, &c->user_dst_md);
+            c->nhwc = true;
+            dnnl_primitive_desc_destroy(pd);
+            pd = pd2;
+        } else if (pd2) {
+            dnnl_primitive_desc_destroy(pd2);
+        }
+    }
+    if (ok && p->group == 1 && is_ref(pd)) {
+        /* no JIT kernel in either layout: segkit's per-tap products on the plain layout */
         c->taps = seg__nn_conv_pack_taps(w);
         dnnl_primitive_desc_destroy(pd);
         dnnl_post_ops_destroy(po);
@@ -261,8 +343,11 @@ static conv_prim *make_prim(const nn_node *n, const nn_conv_params *p, const nn_
     if (attr)
         dnnl_primitive_attr_destroy(attr);
     if (!ok) {
-        if (c->weights)
-            dnnl_memory_destroy(c->weights);
+        dnnl_memory_destroy(c->weights);
+        dnnl_primitive_destroy(c->prim);
+        dnnl_primitive_destroy(c->to_nhwc_src);
+        dnnl_primitive_destroy(c->to_nhwc_dst);
+        dnnl_primitive_destroy(c->from_nhwc_dst);
         free(c);
         return NULL;
     }
@@ -316,29 +401,35 @@ static int run_own_dw(nn_node *n, const nn_conv_params *p, const nn_tensor *in,
 }
 
 static int run_dnnl(const nn_node *n, conv_prim *c, const nn_tensor *in, const nn_tensor *b,
-                    nn_tensor *out)
+                    nn_tensor *out, bool fuse_add)
 {
-    dnnl_engine_t eng = get_engine();
-    dnnl_memory_t ms = NULL, md = NULL, mb = NULL;
-    dnnl_stream_t stream = NULL;
-    bool ok = dnnl_memory_create(&ms, &c->src_md, eng, in->data) == dnnl_success &&
-              dnnl_memory_create(&md, &c->dst_md, eng, out->data) == dnnl_success &&
-              (!b || dnnl_memory_create(&mb, &c->bias_md, eng, b->data) == dnnl_success) &&
-              dnnl_stream_create(&stream, eng, dnnl_stream_default_flags) == dnnl_success;
-    if (ok) {
-        dnnl_exec_arg_t args[4] = {{DNNL_ARG_SRC, ms}, {DNNL_ARG_WEIGHTS, c->weights},
-                                   {DNNL_ARG_DST, md}, {DNNL_ARG_BIAS, mb}};
-        int saved = omp_get_max_threads();
-        omp_set_num_threads(seg_get_num_threads());
-        ok = dnnl_primitive_execute(c->prim, stream, b ? 4 : 3, args) == dnnl_success &&
-             dnnl_stream_wait(stream) == dnnl_success;
-        omp_set_num_threads(saved);
+    void *src = in->data, *dst = out->data;
+    float *tsrc = NULL, *tdst = NULL;
+    bool ok = true;
+    if (c->nhwc) { /* NHWC copies (the residual too, for the sum post-op) */
+        tsrc = seg__malloc(dnnl_memory_desc_get_size(&c->src_md) + 64);
+        tdst = seg__malloc(dnnl_memory_desc_get_size(&c->dst_md) + 64);
+        const int ids[2] = {DNNL_ARG_FROM, DNNL_ARG_TO};
+        const dnnl_memory_desc_t *ms[2] = {&c->user_src_md, &c->src_md};
+        const dnnl_memory_desc_t *md[2] = {&c->user_dst_md, &c->dst_md};
+        void *bs[2] = {in->data, tsrc}, *bd[2] = {out->data, tdst};
+        ok = tsrc && tdst && exec_prim(c->to_nhwc_src, 2, ids, ms, bs, NULL) &&
+             (!fuse_add || exec_prim(c->to_nhwc_dst, 2, ids, md, bd, NULL));
+        src = tsrc;
+        dst = tdst;
     }
-    if (stream)
-        dnnl_stream_destroy(stream);
-    dnnl_memory_destroy(ms);
-    dnnl_memory_destroy(md);
-    dnnl_memory_destroy(mb);
+    const int ids[3] = {DNNL_ARG_SRC, DNNL_ARG_DST, DNNL_ARG_BIAS};
+    const dnnl_memory_desc_t *mds[3] = {&c->src_md, &c->dst_md, &c->bias_md};
+    void *bufs[3] = {src, dst, b ? b->data : NULL};
+    ok = ok && exec_prim(c->prim, b ? 3 : 2, ids, mds, bufs, c->weights);
+    if (ok && c->nhwc) {
+        const int ids2[2] = {DNNL_ARG_FROM, DNNL_ARG_TO};
+        const dnnl_memory_desc_t *md2[2] = {&c->dst_md, &c->user_dst_md};
+        void *bd2[2] = {tdst, out->data};
+        ok = exec_prim(c->from_nhwc_dst, 2, ids2, md2, bd2, NULL);
+    }
+    seg__free(tsrc);
+    seg__free(tdst);
     return ok ? SEG_OK : seg__nn_fail(n, SEG_EINTERNAL, "oneDNN convolution failed");
 }
 
@@ -440,7 +531,7 @@ static int run_conv(nn_exec *x, nn_node *n)
         seg__free(tmp.data);
         return rc2;
     }
-    return run_dnnl(n, c, in, b, out);
+    return run_dnnl(n, c, in, b, out, p.fuse_add);
 }
 
 void seg__nn_conv_fuse(nn_node *n, int act, float lo, float hi, bool add)
