@@ -174,3 +174,32 @@ def test_subnormal_weights_are_flushed_on_the_fast_path_only(tmp_path):
     m.graph.initializer[2].CopyFrom(numpy_helper.from_array(w, "w2"))
     onnx.save(m, p)
     check(p, x)
+
+
+@pytest.mark.parametrize("k,d,stride,pad", [(3, 2, 1, 2), (5, 2, 1, 4), (5, 3, 2, 3), (3, 4, 1, 0)])
+@pytest.mark.parametrize("post", ["relu", "hswish", "residual"])
+def test_dilated_depthwise(tmp_path, k, d, stride, pad, post):
+    """Dilated depthwise convolutions run on segkit's own kernels (oneDNN 2.6 has no JIT
+    one): interior pixels eight at a time, borders one by one; fused activations and a
+    fused residual."""
+    p = str(tmp_path / "m.onnx")
+    rng = np.random.default_rng(k * 10 + d)
+    nodes = [helper.make_node("Conv", ["a", "dw", "db"], ["c"], group=C, dilations=[d, d],
+                              strides=[stride, stride], pads=[pad] * 4)]
+    if post == "relu":
+        nodes.append(helper.make_node("Relu", ["c"], ["b"]))
+    elif post == "hswish":
+        nodes += [helper.make_node("HardSigmoid", ["c"], ["h"], alpha=1 / 6, beta=0.5),
+                  helper.make_node("Mul", ["c", "h"], ["b"])]
+    else:
+        nodes.append(helper.make_node("Add", ["c", "r"], ["b"]))
+    inits = [("dw", rng.standard_normal((C, 1, k, k)).astype(np.float32)),
+             ("db", rng.standard_normal(C).astype(np.float32))]
+    if post == "residual":  # the residual: another conv of the input, same output shape
+        hw = (23, 31)
+        oh = (hw[0] + 2 * pad - d * (k - 1) - 1) // stride + 1
+        ow = (hw[1] + 2 * pad - d * (k - 1) - 1) // stride + 1
+        nodes.insert(0, helper.make_node("Resize", ["a", "", "", "sz"], ["r"], mode="nearest"))
+        inits.append(("sz", np.array([1, C, oh, ow], np.int64)))
+    x = build(p, nodes, inits)
+    check(p, x)
