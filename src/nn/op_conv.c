@@ -35,6 +35,8 @@ typedef struct conv_state {
     int dw_blk;
     int64_t extra_pads[4]; /* from a fused Pad node */
     conv_prim *prims; /* one per input shape seen */
+    int bias_state;   /* 0: not looked at; 1: no subnormal values; 2: use bias_flushed */
+    float *bias_flushed;
 } conv_state;
 
 static dnnl_engine_t g_engine;
@@ -137,6 +139,7 @@ static void destroy(nn_node *n)
     }
     seg__free(s->dw_w);
     seg__free(s->dw_b);
+    seg__free(s->bias_flushed);
     free(s);
     n->state = NULL;
 }
@@ -382,6 +385,7 @@ static int run_own_dw(nn_node *n, const nn_conv_params *p, const nn_tensor *in,
                 s->dw_b[ch] = b ? ((const float *)b->data)[ch] : 0.0f;
             }
             seg__nn_flush_subnormals(s->dw_w, (size_t)(cb * taps * blk));
+            seg__nn_flush_subnormals(s->dw_b, (size_t)(cb * blk));
             s->dw_blk = blk;
         }
     }
@@ -433,6 +437,34 @@ static int run_dnnl(const nn_node *n, conv_prim *c, const nn_tensor *in, const n
     return ok ? SEG_OK : seg__nn_fail(n, SEG_EINTERNAL, "oneDNN convolution failed");
 }
 
+/* The bias for the fast paths: a constant bias with subnormal values is used through a
+ * flushed copy (a channel whose bias is subnormal and whose weights are zero, as in
+ * road-segmentation, otherwise makes every later operator on it ~50x slower). */
+static const nn_tensor *fast_bias(nn_exec *x, nn_node *n, const nn_tensor *b, nn_tensor *copy)
+{
+    conv_state *s = n->state;
+    if (!b || !x->g->is_const[n->in[2]])
+        return b;
+    pthread_mutex_lock(&n->lock);
+    if (!s->bias_state) {
+        const float *v = b->data;
+        int64_t i = 0;
+        while (i < b->numel && !(v[i] != 0.0f && fabsf(v[i]) < 1.17549435e-38f))
+            i++;
+        if (i < b->numel && (s->bias_flushed = seg__malloc((size_t)b->numel * sizeof(float)))) {
+            memcpy(s->bias_flushed, v, (size_t)b->numel * sizeof(float));
+            seg__nn_flush_subnormals(s->bias_flushed, (size_t)b->numel);
+        }
+        s->bias_state = s->bias_flushed ? 2 : 1;
+    }
+    pthread_mutex_unlock(&n->lock);
+    if (s->bias_state != 2)
+        return b;
+    *copy = *b;
+    copy->data = s->bias_flushed;
+    return copy;
+}
+
 static int run_conv(nn_exec *x, nn_node *n)
 {
     const nn_tensor *in = seg__nn_in(x, n, 0), *w = seg__nn_in(x, n, 1), *b = seg__nn_in(x, n, 2);
@@ -463,6 +495,9 @@ static int run_conv(nn_exec *x, nn_node *n)
     /* The fused residual: the sum post-op accumulates into dst, so dst starts as a copy
      * of the residual input (or takes over its buffer when this is its last use). */
     bool plain = !seg_use_optimized();
+    nn_tensor bcopy;
+    if (!plain)
+        b = fast_bias(x, n, b, &bcopy);
     if (plain && in->blk)
         in = seg__nn_in_plain(x, n, 0);
     int blk = plain ? 0 : seg__nn_block();
