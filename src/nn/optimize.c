@@ -6,10 +6,12 @@
  *                                          : eltwise post-op
  *   Conv -> x, Mul(x, HardSigmoid(x))      : HardSwish post-op (how PyTorch exports
  *                                            HardSwish below opset 14)
+ *   Resize / Upsample -> Transpose(0,2,3,1): the resize writes NHWC
  * A rewrite applies only when the intermediate values are read by the fused nodes alone
  * and are not graph outputs, so no one can observe the difference. Removed nodes get op = NULL. */
 #include "nn/conv.h"
 #include "nn/ops.h"
+#include "nn/resize.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -186,6 +188,26 @@ static void fuse_act(opt_ctx *c, nn_node *act)
     remove_node(act);
 }
 
+/* Resize/Upsample -> Transpose(perm 0,2,3,1): the resize writes NHWC itself (the
+ * TensorFlow conversions end with one, after the last upsampling). */
+static void fuse_transpose(opt_ctx *c, nn_node *t)
+{
+    nn_graph *g = c->g;
+    const int64_t *perm;
+    int u = t->in[0];
+    int ri = u >= 0 ? c->producer[u] : -1;
+    if (ri < 0 || c->readers[u] != 1 || seg__nn_attr_ints(t, "perm", &perm) != 4 || perm[0] != 0 ||
+        perm[1] != 2 || perm[2] != 3 || perm[3] != 1)
+        return;
+    nn_node *r = &g->nodes[ri];
+    if (!is_op(r, "Resize") && !is_op(r, "Upsample"))
+        return;
+    seg__nn_resize_to_nhwc(r);
+    r->out[0] = t->out[0];
+    c->producer[t->out[0]] = ri;
+    remove_node(t);
+}
+
 /* A new constant value (f32, 1-D) in the graph's spare slots; -1 when out of room. */
 static int new_const(nn_graph *g, int64_t n, float **data)
 {
@@ -298,6 +320,8 @@ int seg__nn_optimize(nn_graph *g)
         else if (is_op(n, "Relu") || is_op(n, "Clip") || is_op(n, "Sigmoid") ||
                  is_op(n, "HardSigmoid") || is_op(n, "HardSwish"))
             fuse_act(&c, n);
+        else if (is_op(n, "Transpose"))
+            fuse_transpose(&c, n);
     }
     free(c.readers);
     free(c.producer);

@@ -203,3 +203,24 @@ def test_dilated_depthwise(tmp_path, k, d, stride, pad, post):
         inits.append(("sz", np.array([1, C, oh, ow], np.int64)))
     x = build(p, nodes, inits)
     check(p, x)
+
+
+@pytest.mark.parametrize("mode,scales", [("linear", [1, 1, 2.5, 3]), ("nearest", [1, 1, 2, 0.5]),
+                                         ("cubic", [1, 1, 1.5, 2])])
+@pytest.mark.parametrize("source", ["conv", "input"])
+def test_resize_then_transpose_to_nhwc(tmp_path, mode, scales, source):
+    """Resize -> Transpose(0, 2, 3, 1), as TensorFlow conversions end: the resize writes
+    NHWC itself, from a blocked input (after a convolution) or a plain one."""
+    p = str(tmp_path / "m.onnx")
+    nodes = [helper.make_node("Resize", ["a", "", "sc"], ["r"], mode=mode),
+             helper.make_node("Transpose", ["r"], ["t"], perm=[0, 2, 3, 1]),
+             helper.make_node("Softmax", ["t"], ["b"], axis=-1)]
+    x = build(p, nodes, [("sc", np.array(scales, np.float32))], out_conv=False)
+    if source == "input":  # no convolution before: the resize reads the graph input
+        import onnx
+        m = onnx.load(p)
+        del m.graph.node[0]
+        m.graph.node[0].input[0] = "x"
+        onnx.save(m, p)
+    fast = check(p, x)
+    assert fast.shape == (1, int(23 * scales[2]), int(31 * scales[3]), C)
