@@ -1,7 +1,7 @@
 /* The depthwise kernel for AVX-512 on nChw16c: one 16-lane register per channel block.
- * Output pixels whose taps all fall inside the image (the interior of a row) go eight
- * at a time with the accumulators in registers and no bounds checks; the borders take
- * the per-pixel path. Same sums in the same order as the plain kernel (dwconv.c), with
+ * Output pixels whose taps all fall inside the image (the interior of a row) go eight,
+ * four or one at a time with the accumulators in registers and no bounds checks; the
+ * borders take the per-pixel path with checks. Same sums in the same order as the plain kernel (dwconv.c), with
  * fused multiply-adds. */
 #include "nn/dwconv.h"
 
@@ -36,10 +36,30 @@ static inline void finish(const seg_dw_ctx *c, float *op, __m512 acc)
     _mm512_storeu_ps(op, act16(c, acc));
 }
 
+/* R output pixels from ox on, all of whose taps are inside the image. */
+#define DW_BLOCK(R)                                                                            \
+    do {                                                                                       \
+        __m512 acc[R];                                                                         \
+        for (int j = 0; j < R; j++)                                                            \
+            acc[j] = bias;                                                                     \
+        for (int64_t ky = ky0; ky < ky1; ky++) {                                               \
+            int64_t iy = oy * c->sh - c->pt + ky * c->dh;                                      \
+            for (int64_t kx = 0; kx < c->kw; kx++) {                                           \
+                __m512 w = _mm512_loadu_ps(wq + (ky * c->kw + kx) * B);                        \
+                const float *ip = in + (iy * c->W + ox * c->sw - c->pl + kx * c->dw) * B;     \
+                for (int j = 0; j < R; j++)                                                    \
+                    acc[j] = _mm512_fmadd_ps(_mm512_loadu_ps(ip + j * c->sw * B), w, acc[j]);  \
+            }                                                                                  \
+        }                                                                                      \
+        for (int j = 0; j < R; j++)                                                            \
+            finish(c, out + (ox + j) * B, acc[j]);                                             \
+        ox += R;                                                                               \
+    } while (0)
+
 void seg__nn_dw16_avx512(void *vc, int64_t r0, int64_t r1)
 {
     const seg_dw_ctx *c = vc;
-    enum { B = 16, R = 8 };
+    enum { B = 16 };
     /* interior: ox * sw - pl >= 0 and ox * sw - pl + (kw - 1) * dw <= W - 1 */
     int64_t lo = (c->pl + c->sw - 1) / c->sw;
     int64_t last = c->W - 1 + c->pl - (c->kw - 1) * c->dw;
@@ -58,22 +78,16 @@ void seg__nn_dw16_avx512(void *vc, int64_t r0, int64_t r1)
         while (ky1 > ky0 && oy * c->sh - c->pt + (ky1 - 1) * c->dh >= c->H)
             ky1--;
         for (int64_t ox = 0; ox < c->OW;) {
-            if (ox >= lo && ox + R <= hi) {
-                __m512 acc[R];
-                for (int j = 0; j < R; j++)
-                    acc[j] = bias;
-                for (int64_t ky = ky0; ky < ky1; ky++) {
-                    int64_t iy = oy * c->sh - c->pt + ky * c->dh;
-                    for (int64_t kx = 0; kx < c->kw; kx++) {
-                        __m512 w = _mm512_loadu_ps(wq + (ky * c->kw + kx) * B);
-                        const float *ip = in + (iy * c->W + ox * c->sw - c->pl + kx * c->dw) * B;
-                        for (int j = 0; j < R; j++)
-                            acc[j] = _mm512_fmadd_ps(_mm512_loadu_ps(ip + j * c->sw * B), w, acc[j]);
-                    }
-                }
-                for (int j = 0; j < R; j++)
-                    finish(c, out + (ox + j) * B, acc[j]);
-                ox += R;
+            if (ox >= lo && ox + 8 <= hi) {
+                DW_BLOCK(8);
+                continue;
+            }
+            if (ox >= lo && ox + 4 <= hi) {
+                DW_BLOCK(4);
+                continue;
+            }
+            if (ox >= lo && ox < hi) {
+                DW_BLOCK(1);
                 continue;
             }
             __m512 acc = bias;

@@ -130,6 +130,12 @@ static void rs_hrow(const rs_ctx *c, const float *srow, float *t)
             d[0] = r;
             continue;
         }
+        if (L == 16 && tx == 2) { /* the common blocked bilinear case, fixed-length loops */
+            const float *s0 = srow + ix[0] * 16, *s1 = srow + ix[1] * 16;
+            for (int l = 0; l < 16; l++)
+                d[l] = (0.0f + wx[0] * s0[l]) + wx[1] * s1[l];
+            continue;
+        }
         for (int64_t l = 0; l < L; l++)
             d[l] = 0;
         for (int k = 0; k < tx; k++) {
