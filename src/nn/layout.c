@@ -84,6 +84,9 @@ bool seg__nn_readers_blocked(const nn_graph *g, int v)
         for (int k = 0; r->op && k < r->n_in; k++)
             if (r->in[k] == v && !r->op->blocked_ok)
                 return false;
+        for (int k = 0; r->op && k < r->n_implicit; k++) /* sub-graphs read it plain */
+            if (r->implicit[k] == v)
+                return false;
     }
     return true;
 }
