@@ -554,6 +554,7 @@ static int run_conv(nn_exec *x, nn_node *n)
         memcpy(tmp.dims, od, sizeof od);
         tmp.bytes = (size_t)out->numel * sizeof(float);
         tmp.data = seg__malloc(tmp.bytes + 64);
+        seg__nn_note_transient(x, tmp.bytes);
         if (!pin || !tmp.data) {
             seg__free(tmp.data);
             return seg__nn_fail(n, SEG_ENOMEM, "out of memory");
@@ -566,6 +567,9 @@ static int run_conv(nn_exec *x, nn_node *n)
         seg__free(tmp.data);
         return rc2;
     }
+    if (c->nhwc) /* the NHWC copies live while the convolution runs */
+        seg__nn_note_transient(x, dnnl_memory_desc_get_size(&c->src_md) +
+                                      dnnl_memory_desc_get_size(&c->dst_md));
     return run_dnnl(n, c, in, b, out, p.fuse_add);
 }
 
