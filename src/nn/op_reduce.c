@@ -44,7 +44,7 @@ static void sm_rows(void *vc, int64_t b, int64_t e)
             if (keep)
                 ek[k] = v;
         }
-        double ls = log(sum);
+        double ls = c->log ? log(sum) : 0.0;
         for (int64_t k = 0; k < c->len; k++) {
             double v = (double)(s[k * c->inner] - m);
             d[k * c->inner] = (float)(c->log ? v - ls : (keep ? ek[k] : exp(v)) / sum);
