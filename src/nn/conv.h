@@ -2,15 +2,14 @@
 #ifndef SEG_NN_CONV_H
 #define SEG_NN_CONV_H
 
+#include "nn/act.h"
 #include "nn/graph.h"
-
-enum { NN_ACT_NONE = 0, NN_ACT_RELU = 1, NN_ACT_CLIP = 2 };
 
 typedef struct nn_conv_params {
     int64_t group, out_c, in_c_per_group, kh, kw, sh, sw, dh, dw, pt, pl, pb, pr;
     int auto_pad; /* 0 NOTSET, 1 SAME_UPPER, 2 SAME_LOWER, 3 VALID */
     int act;      /* fused activation, NN_ACT_* */
-    float act_lo, act_hi;
+    float act_lo, act_hi; /* Clip bounds; HardSigmoid/HardSwish alpha and beta */
     bool fuse_add; /* out = conv + input 3 (the residual), before the activation */
 } nn_conv_params;
 
@@ -27,6 +26,17 @@ int seg__nn_conv_ref(const nn_conv_params *p, const nn_tensor *in, const nn_tens
 int seg__nn_conv_taps(const nn_conv_params *p, const nn_tensor *in, const float *wpk,
                       const nn_tensor *b, nn_tensor *out);
 float *seg__nn_conv_pack_taps(const nn_tensor *w);
+
+/* Set subnormal values to zero. Weights packed for the fast paths get this: a product
+ * with a subnormal operand takes ~100 cycles on x86 (measured: a 1x1 convolution of
+ * road-segmentation, 37 of 1152 weights subnormal, 45x slower), and what they add to a
+ * sum of normal-sized terms is below float32 resolution. */
+static inline void seg__nn_flush_subnormals(float *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] != 0.0f && fabsf(p[i]) < 1.17549435e-38f)
+            p[i] = 0.0f;
+}
 
 /* Record a fusion decided by the graph optimiser. */
 void seg__nn_conv_fuse(nn_node *n, int act, float lo, float hi, bool add);

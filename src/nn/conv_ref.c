@@ -34,11 +34,7 @@ static void ref_planes(void *vc, int64_t b, int64_t e)
                     }
                 }
                 float v = (float)acc + (p->fuse_add ? o[oy * c->OW + ox] : 0.0f);
-                if (p->act == NN_ACT_RELU)
-                    v = v > 0 ? v : 0;
-                else if (p->act == NN_ACT_CLIP)
-                    v = v < p->act_lo ? p->act_lo : v > p->act_hi ? p->act_hi : v;
-                o[oy * c->OW + ox] = v;
+                o[oy * c->OW + ox] = seg__nn_act_apply(p->act, p->act_lo, p->act_hi, v);
             }
     }
 }

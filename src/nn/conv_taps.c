@@ -66,11 +66,8 @@ int seg__nn_conv_taps(const nn_conv_params *p, const nn_tensor *in, const float 
                 }
             }
         }
-        for (int64_t i = 0; !rc && p->act && i < OC * OH * OW; i++) {
-            float v = o[i];
-            o[i] = p->act == NN_ACT_RELU ? (v > 0 ? v : 0)
-                                         : (v < p->act_lo ? p->act_lo : v > p->act_hi ? p->act_hi : v);
-        }
+        for (int64_t i = 0; !rc && p->act && i < OC * OH * OW; i++)
+            o[i] = seg__nn_act_apply(p->act, p->act_lo, p->act_hi, o[i]);
     }
     omp_set_num_threads(saved);
     return rc ? seg__fail(SEG_EINTERNAL, "model: matrix product failed") : SEG_OK;
@@ -87,5 +84,6 @@ float *seg__nn_conv_pack_taps(const nn_tensor *w)
         for (int64_t c = 0; c < C; c++)
             for (int64_t t = 0; t < kh * kw; t++)
                 pk[(t * OC + oc) * C + c] = s[(oc * C + c) * kh * kw + t];
+    seg__nn_flush_subnormals(pk, (size_t)(OC * C * kh * kw));
     return pk;
 }

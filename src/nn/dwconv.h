@@ -2,13 +2,15 @@
 #ifndef SEG_NN_DWCONV_H
 #define SEG_NN_DWCONV_H
 
+#include "nn/act.h"
+
 #include <stdint.h>
 
 typedef struct seg_dw_ctx {
     const float *in, *w, *bias; /* w packed [cb][kh][kw][blk], bias [cb * blk] */
     float *out;
     int64_t cb, H, W, OH, OW, kh, kw, sh, sw, dh, dw, pt, pl;
-    int act;       /* 0 none, 1 relu, 2 clip */
+    int act;       /* NN_ACT_* (nn/act.h) */
     float lo, hi;
     int add;       /* out holds the residual to add before the activation */
 } seg_dw_ctx;

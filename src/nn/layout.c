@@ -1,7 +1,7 @@
 /* Blocked activation layouts (oneDNN's nChw8c / nChw16c): convolutions read and write
  * them natively, so consecutive layers never reorder; these helpers convert at the
  * boundaries with operators that want plain NCHW. */
-#include "nn/graph.h"
+#include "nn/layout.h"
 
 #include <string.h>
 
@@ -60,4 +60,33 @@ void seg__nn_reorder(const nn_tensor *src, nn_tensor *dst)
                 (src->dims[1] + blk - 1) / blk, to_plain};
     int64_t rows = src->dims[0] * c.cb;
     seg__parallel_for(rows, 1, ro_rows, &c);
+}
+
+void seg__nn_zero_pad(nn_tensor *t)
+{
+    int64_t blk = t->blk, C = t->dims[1], cb = (C + blk - 1) / blk, HW = t->dims[2] * t->dims[3];
+    if (!blk || C % blk == 0)
+        return;
+    for (int64_t nb = 0; nb < t->dims[0]; nb++) {
+        float *p = (float *)t->data + ((nb * cb) + cb - 1) * HW * blk;
+        for (int64_t i = 0; i < HW; i++)
+            for (int64_t l = C % blk; l < blk; l++)
+                p[i * blk + l] = 0.0f;
+    }
+}
+
+bool seg__nn_readers_blocked(const nn_graph *g, int v)
+{
+    if (v < 0 || g->is_output[v])
+        return false;
+    for (int i = 0; i < g->n_nodes; i++) {
+        const nn_node *r = &g->nodes[i];
+        for (int k = 0; r->op && k < r->n_in; k++)
+            if (r->in[k] == v && !r->op->blocked_ok)
+                return false;
+        for (int k = 0; r->op && k < r->n_implicit; k++) /* sub-graphs read it plain */
+            if (r->implicit[k] == v)
+                return false;
+    }
+    return true;
 }

@@ -109,6 +109,11 @@ static int finish(seg_model *md, const char *dir, seg_model **out)
         seg_model_destroy(md);
         return rc;
     }
+    /* The graph holds its own copies of the weights: drop the file's pages from this
+     * process (a later read of a name faults them back from the page cache), so the
+     * weights are not resident twice. */
+    if (md->mapped)
+        madvise(md->map, md->map_size, MADV_DONTNEED);
     *out = md;
     return SEG_OK;
 }

@@ -1,5 +1,6 @@
 /* Conv (2-D, grouped, dilated, any padding) on oneDNN, with fused post-operations
- * (Relu, Clip, the residual Add) decided by the graph optimiser. The plain C direct
+ * (Relu, Clip, HardSwish, HardSigmoid, Sigmoid, the residual Add) decided by the graph
+ * optimiser. The plain C direct
  * convolution beside it is the test oracle and the path taken when
  * seg_set_use_optimized(0). */
 #include "nn/conv.h"
@@ -18,7 +19,12 @@ typedef struct conv_prim {
                                  shape; run per-tap matrix products instead (plain) */
     dnnl_primitive_t prim;
     dnnl_memory_t weights;    /* reordered to the primitive's preferred layout */
-    dnnl_memory_desc_t src_md, dst_md, bias_md;
+    dnnl_memory_desc_t src_md, dst_md, bias_md; /* what prim reads and writes */
+    /* oneDNN 2.6 has JIT kernels (brgconv) for large dilations on NHWC only: then prim
+     * runs on NHWC copies, made by these reorders from and to the tensors' layouts */
+    bool nhwc;
+    dnnl_memory_desc_t user_src_md, user_dst_md;
+    dnnl_primitive_t to_nhwc_src, to_nhwc_dst, from_nhwc_dst;
     int64_t out_dims[4];
     struct conv_prim *next;
 } conv_prim;
@@ -29,6 +35,8 @@ typedef struct conv_state {
     int dw_blk;
     int64_t extra_pads[4]; /* from a fused Pad node */
     conv_prim *prims; /* one per input shape seen */
+    int bias_state;   /* 0: not looked at; 1: no subnormal values; 2: use bias_flushed */
+    float *bias_flushed;
 } conv_state;
 
 static dnnl_engine_t g_engine;
@@ -122,12 +130,16 @@ static void destroy(nn_node *n)
     for (conv_prim *c = s->prims, *next; c; c = next) {
         next = c->next;
         dnnl_primitive_destroy(c->prim);
+        dnnl_primitive_destroy(c->to_nhwc_src);
+        dnnl_primitive_destroy(c->to_nhwc_dst);
+        dnnl_primitive_destroy(c->from_nhwc_dst);
         dnnl_memory_destroy(c->weights);
         seg__free(c->taps);
         free(c);
     }
     seg__free(s->dw_w);
     seg__free(s->dw_b);
+    seg__free(s->bias_flushed);
     free(s);
     n->state = NULL;
 }
@@ -135,6 +147,81 @@ static void destroy(nn_node *n)
 static dnnl_format_tag_t tag_for(int blk)
 {
     return blk == 16 ? dnnl_nChw16c : blk == 8 ? dnnl_nChw8c : dnnl_nchw;
+}
+
+/* The fused activation as oneDNN eltwise post-ops. HardSwish is oneDNN's own
+ * (x * relu6(x + 3) / 6), which the optimiser fuses only for alpha 1/6, beta 0.5;
+ * HardSigmoid is linear then clip. */
+static bool append_act(dnnl_post_ops_t po, const nn_conv_params *p)
+{
+    switch (p->act) {
+    case NN_ACT_RELU:
+        return dnnl_post_ops_append_eltwise(po, 1.0f, dnnl_eltwise_relu, 0.0f, 0.0f) == dnnl_success;
+    case NN_ACT_CLIP:
+        return dnnl_post_ops_append_eltwise(po, 1.0f, dnnl_eltwise_clip, p->act_lo, p->act_hi) ==
+               dnnl_success;
+    case NN_ACT_HSWISH:
+        return dnnl_post_ops_append_eltwise(po, 1.0f, dnnl_eltwise_hardswish, 0.0f, 0.0f) ==
+               dnnl_success;
+    case NN_ACT_HSIGMOID:
+        return dnnl_post_ops_append_eltwise(po, 1.0f, dnnl_eltwise_linear, p->act_lo, p->act_hi) ==
+                   dnnl_success &&
+               dnnl_post_ops_append_eltwise(po, 1.0f, dnnl_eltwise_clip, 0.0f, 1.0f) == dnnl_success;
+    case NN_ACT_SIGMOID:
+        return dnnl_post_ops_append_eltwise(po, 1.0f, dnnl_eltwise_logistic, 0.0f, 0.0f) ==
+               dnnl_success;
+    default: return true;
+    }
+}
+
+static bool is_ref(const_dnnl_primitive_desc_t pd)
+{
+    const char *impl = NULL;
+    return dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl) == dnnl_success &&
+           impl && strncmp(impl, "ref", 3) == 0;
+}
+
+static bool make_reorder(dnnl_primitive_t *r, const dnnl_memory_desc_t *from,
+                         const dnnl_memory_desc_t *to)
+{
+    dnnl_engine_t eng = get_engine();
+    dnnl_primitive_desc_t rpd = NULL;
+    bool ok = dnnl_reorder_primitive_desc_create(&rpd, from, eng, to, eng, NULL) == dnnl_success &&
+              dnnl_primitive_create(r, rpd) == dnnl_success;
+    if (rpd)
+        dnnl_primitive_desc_destroy(rpd);
+    return ok;
+}
+
+/* Run primitive p on the given arguments (raw buffers described by mds), with segkit's
+ * thread count. */
+static bool exec_prim(dnnl_primitive_t p, int n, const int *ids, const dnnl_memory_desc_t *const *mds,
+                      void *const *bufs, dnnl_memory_t weights)
+{
+    dnnl_engine_t eng = get_engine();
+    dnnl_memory_t mem[5] = {0};
+    dnnl_exec_arg_t args[6];
+    dnnl_stream_t stream = NULL;
+    bool ok = n <= 5 && dnnl_stream_create(&stream, eng, dnnl_stream_default_flags) == dnnl_success;
+    for (int i = 0; ok && i < n; i++) {
+        ok = dnnl_memory_create(&mem[i], mds[i], eng, bufs[i]) == dnnl_success;
+        args[i] = (dnnl_exec_arg_t){ids[i], mem[i]};
+    }
+    int na = n;
+    if (weights)
+        args[na++] = (dnnl_exec_arg_t){DNNL_ARG_WEIGHTS, weights};
+    if (ok) {
+        int saved = omp_get_max_threads();
+        omp_set_num_threads(seg_get_num_threads());
+        ok = dnnl_primitive_execute(p, stream, na, args) == dnnl_success &&
+             dnnl_stream_wait(stream) == dnnl_success;
+        omp_set_num_threads(saved);
+    }
+    for (int i = 0; i < n; i++)
+        dnnl_memory_destroy(mem[i]);
+    if (stream)
+        dnnl_stream_destroy(stream);
+    return ok;
 }
 
 static conv_prim *make_prim(const nn_node *n, const nn_conv_params *p, const nn_tensor *in,
@@ -181,18 +268,39 @@ static conv_prim *make_prim(const nn_node *n, const nn_conv_params *p, const nn_
          dnnl_post_ops_create(&po) == dnnl_success;
     if (ok && p->fuse_add)
         ok = dnnl_post_ops_append_sum(po, 1.0f) == dnnl_success;
-    if (ok && p->act == NN_ACT_RELU)
-        ok = dnnl_post_ops_append_eltwise(po, 1.0f, dnnl_eltwise_relu, 0.0f, 0.0f) == dnnl_success;
-    else if (ok && p->act == NN_ACT_CLIP)
-        ok = dnnl_post_ops_append_eltwise(po, 1.0f, dnnl_eltwise_clip, p->act_lo, p->act_hi) ==
-             dnnl_success;
+    if (ok)
+        ok = append_act(po, p);
     ok = ok && dnnl_primitive_attr_set_post_ops(attr, po) == dnnl_success;
     ok = ok && dnnl_primitive_desc_create(&pd, &cd, attr, eng, NULL) == dnnl_success;
-    const char *impl = NULL;
-    if (ok && p->group == 1 && dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl) ==
-                                   dnnl_success && impl && strncmp(impl, "ref", 3) == 0) {
+    if (ok && p->group == 1 && is_ref(pd)) {
         /* oneDNN's reference convolution is orders of magnitude slower than its JIT
-         * kernels: use segkit's per-tap products on the plain layout instead */
+         * kernels; on NHWC it may have one (brgconv: large dilations such as ASPP's) */
+        dnnl_memory_desc_t s2, d2;
+        dnnl_convolution_desc_t cd2;
+        dnnl_primitive_desc_t pd2 = NULL;
+        dnnl_memory_desc_init_by_tag(&s2, 4, src_d, dnnl_f32, dnnl_nhwc);
+        dnnl_memory_desc_init_by_tag(&d2, 4, dst_d, dnnl_f32, dnnl_nhwc);
+        if (dnnl_dilated_convolution_forward_desc_init(
+                &cd2, dnnl_forward_inference, dnnl_convolution_direct, &s2, &w_any,
+                b ? &c->bias_md : NULL, &d2, strides, dil, pl, pr) == dnnl_success &&
+            dnnl_primitive_desc_create(&pd2, &cd2, attr, eng, NULL) == dnnl_success &&
+            !is_ref(pd2)) {
+            c->user_src_md = c->src_md;
+            c->user_dst_md = c->dst_md;
+            c->src_md = s2;
+            c->dst_md = d2;
+            ok = make_reorder(&c->to_nhwc_src, &c->user_src_md, &s2) &&
+                 make_reorder(&c->to_nhwc_dst, &c->user_dst_md, &d2) &&
+                 make_reorder(&c->from_nhwc_dst, &d2, &c->user_dst_md);
+            c->nhwc = true;
+            dnnl_primitive_desc_destroy(pd);
+            pd = pd2;
+        } else if (pd2) {
+            dnnl_primitive_desc_destroy(pd2);
+        }
+    }
+    if (ok && p->group == 1 && is_ref(pd)) {
+        /* no JIT kernel in either layout: segkit's per-tap products on the plain layout */
         c->taps = seg__nn_conv_pack_taps(w);
         dnnl_primitive_desc_destroy(pd);
         dnnl_post_ops_destroy(po);
@@ -219,6 +327,9 @@ static conv_prim *make_prim(const nn_node *n, const nn_conv_params *p, const nn_
         ok = dnnl_primitive_execute(reorder, stream, 2, args) == dnnl_success &&
              dnnl_stream_wait(stream) == dnnl_success;
     }
+    void *wdata = NULL;
+    if (ok && dnnl_memory_get_data_handle(c->weights, &wdata) == dnnl_success && wdata)
+        seg__nn_flush_subnormals(wdata, dnnl_memory_desc_get_size(wmd) / sizeof(float));
     ok = ok && dnnl_primitive_create(&c->prim, pd) == dnnl_success;
     if (stream)
         dnnl_stream_destroy(stream);
@@ -235,8 +346,11 @@ static conv_prim *make_prim(const nn_node *n, const nn_conv_params *p, const nn_
     if (attr)
         dnnl_primitive_attr_destroy(attr);
     if (!ok) {
-        if (c->weights)
-            dnnl_memory_destroy(c->weights);
+        dnnl_memory_destroy(c->weights);
+        dnnl_primitive_destroy(c->prim);
+        dnnl_primitive_destroy(c->to_nhwc_src);
+        dnnl_primitive_destroy(c->to_nhwc_dst);
+        dnnl_primitive_destroy(c->from_nhwc_dst);
         free(c);
         return NULL;
     }
@@ -270,6 +384,8 @@ static int run_own_dw(nn_node *n, const nn_conv_params *p, const nn_tensor *in,
                     s->dw_w[((ch / blk) * taps + t) * blk + ch % blk] = wf[ch * taps + t];
                 s->dw_b[ch] = b ? ((const float *)b->data)[ch] : 0.0f;
             }
+            seg__nn_flush_subnormals(s->dw_w, (size_t)(cb * taps * blk));
+            seg__nn_flush_subnormals(s->dw_b, (size_t)(cb * blk));
             s->dw_blk = blk;
         }
     }
@@ -289,30 +405,64 @@ static int run_own_dw(nn_node *n, const nn_conv_params *p, const nn_tensor *in,
 }
 
 static int run_dnnl(const nn_node *n, conv_prim *c, const nn_tensor *in, const nn_tensor *b,
-                    nn_tensor *out)
+                    nn_tensor *out, bool fuse_add)
 {
-    dnnl_engine_t eng = get_engine();
-    dnnl_memory_t ms = NULL, md = NULL, mb = NULL;
-    dnnl_stream_t stream = NULL;
-    bool ok = dnnl_memory_create(&ms, &c->src_md, eng, in->data) == dnnl_success &&
-              dnnl_memory_create(&md, &c->dst_md, eng, out->data) == dnnl_success &&
-              (!b || dnnl_memory_create(&mb, &c->bias_md, eng, b->data) == dnnl_success) &&
-              dnnl_stream_create(&stream, eng, dnnl_stream_default_flags) == dnnl_success;
-    if (ok) {
-        dnnl_exec_arg_t args[4] = {{DNNL_ARG_SRC, ms}, {DNNL_ARG_WEIGHTS, c->weights},
-                                   {DNNL_ARG_DST, md}, {DNNL_ARG_BIAS, mb}};
-        int saved = omp_get_max_threads();
-        omp_set_num_threads(seg_get_num_threads());
-        ok = dnnl_primitive_execute(c->prim, stream, b ? 4 : 3, args) == dnnl_success &&
-             dnnl_stream_wait(stream) == dnnl_success;
-        omp_set_num_threads(saved);
+    void *src = in->data, *dst = out->data;
+    float *tsrc = NULL, *tdst = NULL;
+    bool ok = true;
+    if (c->nhwc) { /* NHWC copies (the residual too, for the sum post-op) */
+        tsrc = seg__malloc(dnnl_memory_desc_get_size(&c->src_md) + 64);
+        tdst = seg__malloc(dnnl_memory_desc_get_size(&c->dst_md) + 64);
+        const int ids[2] = {DNNL_ARG_FROM, DNNL_ARG_TO};
+        const dnnl_memory_desc_t *ms[2] = {&c->user_src_md, &c->src_md};
+        const dnnl_memory_desc_t *md[2] = {&c->user_dst_md, &c->dst_md};
+        void *bs[2] = {in->data, tsrc}, *bd[2] = {out->data, tdst};
+        ok = tsrc && tdst && exec_prim(c->to_nhwc_src, 2, ids, ms, bs, NULL) &&
+             (!fuse_add || exec_prim(c->to_nhwc_dst, 2, ids, md, bd, NULL));
+        src = tsrc;
+        dst = tdst;
     }
-    if (stream)
-        dnnl_stream_destroy(stream);
-    dnnl_memory_destroy(ms);
-    dnnl_memory_destroy(md);
-    dnnl_memory_destroy(mb);
+    const int ids[3] = {DNNL_ARG_SRC, DNNL_ARG_DST, DNNL_ARG_BIAS};
+    const dnnl_memory_desc_t *mds[3] = {&c->src_md, &c->dst_md, &c->bias_md};
+    void *bufs[3] = {src, dst, b ? b->data : NULL};
+    ok = ok && exec_prim(c->prim, b ? 3 : 2, ids, mds, bufs, c->weights);
+    if (ok && c->nhwc) {
+        const int ids2[2] = {DNNL_ARG_FROM, DNNL_ARG_TO};
+        const dnnl_memory_desc_t *md2[2] = {&c->dst_md, &c->user_dst_md};
+        void *bd2[2] = {tdst, out->data};
+        ok = exec_prim(c->from_nhwc_dst, 2, ids2, md2, bd2, NULL);
+    }
+    seg__free(tsrc);
+    seg__free(tdst);
     return ok ? SEG_OK : seg__nn_fail(n, SEG_EINTERNAL, "oneDNN convolution failed");
+}
+
+/* The bias for the fast paths: a constant bias with subnormal values is used through a
+ * flushed copy (a channel whose bias is subnormal and whose weights are zero, as in
+ * road-segmentation, otherwise makes every later operator on it ~50x slower). */
+static const nn_tensor *fast_bias(nn_exec *x, nn_node *n, const nn_tensor *b, nn_tensor *copy)
+{
+    conv_state *s = n->state;
+    if (!b || !x->g->is_const[n->in[2]])
+        return b;
+    pthread_mutex_lock(&n->lock);
+    if (!s->bias_state) {
+        const float *v = b->data;
+        int64_t i = 0;
+        while (i < b->numel && !(v[i] != 0.0f && fabsf(v[i]) < 1.17549435e-38f))
+            i++;
+        if (i < b->numel && (s->bias_flushed = seg__malloc((size_t)b->numel * sizeof(float)))) {
+            memcpy(s->bias_flushed, v, (size_t)b->numel * sizeof(float));
+            seg__nn_flush_subnormals(s->bias_flushed, (size_t)b->numel);
+        }
+        s->bias_state = s->bias_flushed ? 2 : 1;
+    }
+    pthread_mutex_unlock(&n->lock);
+    if (s->bias_state != 2)
+        return b;
+    *copy = *b;
+    copy->data = s->bias_flushed;
+    return copy;
 }
 
 static int run_conv(nn_exec *x, nn_node *n)
@@ -345,6 +495,9 @@ static int run_conv(nn_exec *x, nn_node *n)
     /* The fused residual: the sum post-op accumulates into dst, so dst starts as a copy
      * of the residual input (or takes over its buffer when this is its last use). */
     bool plain = !seg_use_optimized();
+    nn_tensor bcopy;
+    if (!plain)
+        b = fast_bias(x, n, b, &bcopy);
     if (plain && in->blk)
         in = seg__nn_in_plain(x, n, 0);
     int blk = plain ? 0 : seg__nn_block();
@@ -401,6 +554,7 @@ static int run_conv(nn_exec *x, nn_node *n)
         memcpy(tmp.dims, od, sizeof od);
         tmp.bytes = (size_t)out->numel * sizeof(float);
         tmp.data = seg__malloc(tmp.bytes + 64);
+        seg__nn_note_transient(x, tmp.bytes);
         if (!pin || !tmp.data) {
             seg__free(tmp.data);
             return seg__nn_fail(n, SEG_ENOMEM, "out of memory");
@@ -413,7 +567,10 @@ static int run_conv(nn_exec *x, nn_node *n)
         seg__free(tmp.data);
         return rc2;
     }
-    return run_dnnl(n, c, in, b, out);
+    if (c->nhwc) /* the NHWC copies live while the convolution runs */
+        seg__nn_note_transient(x, dnnl_memory_desc_get_size(&c->src_md) +
+                                      dnnl_memory_desc_get_size(&c->dst_md));
+    return run_dnnl(n, c, in, b, out, p.fuse_add);
 }
 
 void seg__nn_conv_fuse(nn_node *n, int act, float lo, float hi, bool add)

@@ -2,6 +2,7 @@
  * logic, activations, Clip, Cast. f32 and int64 take typed fast loops; other numeric
  * types go through double. */
 #include "nn/half.h"
+#include "nn/layout.h"
 #include "nn/ops.h"
 
 #include <math.h>
@@ -176,11 +177,111 @@ static void flat_range(void *vc, int64_t b0, int64_t e0)
         o[j] = fop(c->op, a[j], b[j]);
 }
 
+/* ---- one operand blocked, the other one value per channel (or a scalar) ---- */
+
+typedef struct chan_ctx {
+    int op;
+    bool vec_first;   /* op(vector, x) rather than op(x, vector) */
+    const float *x;   /* blocked [rows][HW][blk] */
+    const float *vec; /* [N or 1][cb * blk], zero in the padding */
+    float *o;
+    int64_t cb, HW, blk, vstride;
+} chan_ctx;
+
+static void chan_rows(void *vc, int64_t r0, int64_t r1)
+{
+    const chan_ctx *c = vc;
+    int64_t blk = c->blk, len = c->HW * blk;
+    for (int64_t r = r0; r < r1; r++) {
+        const float *v = c->vec + (r / c->cb) * c->vstride + (r % c->cb) * blk;
+        const float *a = c->x + r * len;
+        float *o = c->o + r * len;
+        for (int64_t i = 0; i < len; i += blk) {
+            switch (c->op) { /* the hot cases, written so the compiler vectorises them */
+            case B_MUL: for (int64_t l = 0; l < blk; l++) o[i + l] = a[i + l] * v[l]; break;
+            case B_ADD: for (int64_t l = 0; l < blk; l++) o[i + l] = a[i + l] + v[l]; break;
+            default:
+                for (int64_t l = 0; l < blk; l++)
+                    o[i + l] = c->vec_first ? fop(c->op, v[l], a[i + l]) : fop(c->op, a[i + l], v[l]);
+            }
+        }
+    }
+}
+
+/* Per-channel values of g (plain or blocked, broadcasting to [N or 1, C or 1, 1, 1]) as
+ * [N or 1][cb * blk] with zero padding; NULL when g is not of that shape. */
+static float *chan_vector(const nn_tensor *g, const int64_t *dims, int64_t blk, int64_t *vn)
+{
+    int64_t gd[4] = {1, 1, 1, 1};
+    if (g->ndim > 4 || g->dtype != ONNX_FLOAT)
+        return NULL;
+    for (int i = 0; i < g->ndim; i++)
+        gd[4 - g->ndim + i] = g->dims[i];
+    if (gd[2] != 1 || gd[3] != 1 || (gd[1] != 1 && gd[1] != dims[1]) ||
+        (gd[0] != 1 && gd[0] != dims[0]))
+        return NULL;
+    int64_t cb = (dims[1] + blk - 1) / blk;
+    float *v = seg__calloc((size_t)(gd[0] * cb * blk), sizeof(float));
+    if (!v)
+        return NULL;
+    const float *s = g->data;
+    int64_t gcb = g->blk ? (gd[1] + g->blk - 1) / g->blk * g->blk : gd[1];
+    for (int64_t nb = 0; nb < gd[0]; nb++)
+        for (int64_t ch = 0; ch < dims[1]; ch++)
+            v[nb * cb * blk + ch] = s[nb * gcb + (gd[1] == 1 ? 0 : ch)];
+    *vn = gd[0];
+    return v;
+}
+
+/* Binary operations that keep the blocked layout: the other operand of the same shape
+ * is converted to it, or is one value per channel (squeeze-and-excite's Mul) or a
+ * scalar. Returns false (nothing done) for any other case. */
+static bool binary_blocked(nn_exec *x, nn_node *n, int op, int *rc)
+{
+    const nn_tensor *a = &x->vals[n->in[0]], *b = &x->vals[n->in[1]];
+    int fk = a->blk && (!b->blk || a->numel >= b->numel) ? 0 : 1; /* the blocked operand */
+    const nn_tensor *f = fk ? b : a, *g = fk ? a : b;
+    if (!f->blk || f->ndim != 4 || f->dtype != ONNX_FLOAT || op > B_DIV || g->dtype != ONNX_FLOAT)
+        return false;
+    if (g->ndim == 4 && memcmp(g->dims, f->dims, sizeof f->dims[0] * 4) == 0) {
+        if (g->blk != f->blk) /* same shape, plain: block it for this and later readers */
+            *rc = seg__nn_make_blocked(x, &x->vals[n->in[1 - fk]], f->blk);
+        return false; /* the flat path below does the rest */
+    }
+    int64_t vn = 0;
+    float *vec = chan_vector(g, f->dims, f->blk, &vn);
+    if (!vec)
+        return false;
+    int64_t dims[4];
+    memcpy(dims, f->dims, sizeof dims);
+    nn_tensor *o = seg__nn_out_view(x, n, 0, f, 4, dims);
+    if (!o) {
+        seg__free(vec);
+        *rc = SEG_ENOMEM;
+        return true;
+    }
+    int64_t cb = (dims[1] + f->blk - 1) / f->blk;
+    chan_ctx c = {op, fk == 1, o->data, vec, o->data, cb, dims[2] * dims[3], f->blk,
+                  vn > 1 ? cb * f->blk : 0};
+    int64_t rows = dims[0] * cb;
+    seg__parallel_for(rows, seg__grain(rows, SEG_MAX(1, 16384 / SEG_MAX(c.HW * c.blk, 1))),
+                      chan_rows, &c);
+    seg__nn_zero_pad(o);
+    seg__free(vec);
+    *rc = SEG_OK;
+    return true;
+}
+
 static int run_binary(nn_exec *x, nn_node *n, int op)
 {
     const nn_tensor *a = seg__nn_in(x, n, 0), *b = seg__nn_in(x, n, 1);
     if (!a || !b)
         return seg__nn_fail(n, SEG_EFORMAT, "needs two inputs");
+    int rc = SEG_OK;
+    if ((a->blk || b->blk) && binary_blocked(x, n, op, &rc))
+        return rc;
+    if (rc)
+        return rc;
     if (a->blk && a->blk == b->blk && op <= B_MIN && a->ndim == b->ndim &&
         memcmp(a->dims, b->dims, sizeof(int64_t) * (size_t)a->ndim) == 0) {
         /* same shape, same blocked layout: element-wise over the padded buffers */
@@ -203,7 +304,7 @@ static int run_binary(nn_exec *x, nn_node *n, int op)
         return seg__nn_fail(n, SEG_EUNSUPPORTED, "type %s is not supported",
                             seg__onnx_dtype_name(a->dtype));
     bin_ctx c = {.op = op, .a = a, .b = b};
-    int rc = seg__nn_broadcast(n, a, b, &c.nd, c.dims);
+    rc = seg__nn_broadcast(n, a, b, &c.nd, c.dims);
     if (rc)
         return rc;
     nn_tensor *o = seg__nn_out(x, n, 0, logic ? ONNX_BOOL : a->dtype, c.nd, c.dims);
@@ -350,9 +451,6 @@ static int run_unary_p(nn_exec *x, nn_node *n, int op, float p0, float p1)
     if (a->dtype != ONNX_FLOAT)
         return seg__nn_fail(n, SEG_EUNSUPPORTED, "type %s is not supported",
                             seg__onnx_dtype_name(a->dtype));
-    if (a->blk && (op == U_NOT || op == U_RECIP || op == U_LOG || op == U_SIGMOID ||
-                   op == U_HSIGMOID || op == U_EXP || op == U_COS) && !(a = seg__nn_in_plain(x, n, 0)))
-        return SEG_ENOMEM; /* f(0) != 0: keep the channel padding out of it */
     /* In place when this node is the last reader of its input. */
     nn_tensor *o = seg__nn_out_view(x, n, 0, a, a->ndim, a->dims);
     if (!o)
@@ -360,6 +458,8 @@ static int run_unary_p(nn_exec *x, nn_node *n, int op, float p0, float p1)
     un_ctx c = {op, o->data, o->data, p0, p1};
     int64_t count = (int64_t)(o->bytes / sizeof(float)); /* blocked: the padding too */
     seg__parallel_for(count, seg__grain(count, 32768), un_range, &c);
+    if (o->blk) /* f(0) != 0 for some: the channel padding must stay zero */
+        seg__nn_zero_pad(o);
     return SEG_OK;
 }
 
@@ -462,11 +562,11 @@ const nn_op seg__nn_elementwise_ops[] = {
     {"And", NULL, run_and, NULL, false}, {"Or", NULL, run_or, NULL, false}, {"Xor", NULL, run_xor, NULL, false},
     {"Not", NULL, run_not, NULL, false},
     {"Relu", NULL, run_relu, NULL, true}, {"Sigmoid", NULL, run_sigmoid, NULL, true},
-    {"Tanh", NULL, run_tanh, NULL, true}, {"Exp", NULL, run_exp, NULL, true}, {"Log", NULL, run_log, NULL, false},
-    {"Sqrt", NULL, run_sqrt, NULL, false}, {"Neg", NULL, run_neg, NULL, true}, {"Abs", NULL, run_abs, NULL, true},
-    {"Floor", NULL, run_floor, NULL, false}, {"Ceil", NULL, run_ceil, NULL, false},
-    {"Round", NULL, run_round, NULL, false}, {"Reciprocal", NULL, run_recip, NULL, false},
-    {"Erf", NULL, run_erf, NULL, false}, {"Sin", NULL, run_sin, NULL, false}, {"Cos", NULL, run_cos, NULL, false},
+    {"Tanh", NULL, run_tanh, NULL, true}, {"Exp", NULL, run_exp, NULL, true}, {"Log", NULL, run_log, NULL, true},
+    {"Sqrt", NULL, run_sqrt, NULL, true}, {"Neg", NULL, run_neg, NULL, true}, {"Abs", NULL, run_abs, NULL, true},
+    {"Floor", NULL, run_floor, NULL, true}, {"Ceil", NULL, run_ceil, NULL, true},
+    {"Round", NULL, run_round, NULL, true}, {"Reciprocal", NULL, run_recip, NULL, true},
+    {"Erf", NULL, run_erf, NULL, true}, {"Sin", NULL, run_sin, NULL, true}, {"Cos", NULL, run_cos, NULL, true},
     {"HardSigmoid", NULL, run_hsigmoid, NULL, true}, {"HardSwish", NULL, run_hswish, NULL, true},
     {"LeakyRelu", NULL, run_leaky, NULL, true}, {"Clip", NULL, run_clip, NULL, true},
     {"Cast", NULL, run_cast, NULL, false},

@@ -1,5 +1,6 @@
 /* Pooling: MaxPool, AveragePool (count_include_pad, ceil_mode), GlobalAveragePool,
- * GlobalMaxPool on NCHW f32. */
+ * GlobalMaxPool on NCHW f32, plain or blocked (the output keeps the input's layout). */
+#include "nn/layout.h"
 #include "nn/ops.h"
 
 #include <float.h>
@@ -10,6 +11,7 @@ typedef struct pool_p {
     int64_t kh, kw, sh, sw, dh, dw, pt, pl, pb, pr;
     bool avg, include_pad, global;
     int64_t H, W, OH, OW;
+    int64_t blk; /* 0: plain NCHW; 8 or 16: nChw{blk}c in and out */
     const float *in;
     float *out;
 } pool_p;
@@ -49,6 +51,59 @@ static void pool_planes(void *vc, int64_t b, int64_t e)
                     }
                 }
                 dst[oy * p->OW + ox] = p->avg ? (cnt ? (float)(sum / (double)cnt) : 0.0f) : m;
+            }
+    }
+}
+
+/* The same on the blocked layout: a plane is one block of blk channels, each pixel blk
+ * consecutive lanes; per lane, the arithmetic and its order are those of pool_planes. */
+static void pool_blocked(void *vc, int64_t b, int64_t e)
+{
+    const pool_p *p = vc;
+    enum { L = 16 };
+    int64_t blk = p->blk;
+    for (int64_t plane = b; plane < e; plane++) {
+        const float *src = p->in + plane * p->H * p->W * blk;
+        float *dst = p->out + plane * p->OH * p->OW * blk;
+        if (p->global) {
+            double acc[L];
+            for (int64_t l = 0; l < blk; l++)
+                acc[l] = p->avg ? 0.0 : -INFINITY;
+            for (int64_t i = 0; i < p->H * p->W; i++, src += blk)
+                for (int64_t l = 0; l < blk; l++)
+                    acc[l] = p->avg ? acc[l] + src[l] : (src[l] > acc[l] ? src[l] : acc[l]);
+            for (int64_t l = 0; l < blk; l++)
+                dst[l] = (float)(p->avg ? acc[l] / (double)(p->H * p->W) : acc[l]);
+            continue;
+        }
+        for (int64_t oy = 0; oy < p->OH; oy++)
+            for (int64_t ox = 0; ox < p->OW; ox++) {
+                int64_t y0 = oy * p->sh - p->pt, x0 = ox * p->sw - p->pl, cnt = 0;
+                float m[L];
+                double sum[L];
+                for (int64_t l = 0; l < blk; l++)
+                    m[l] = -FLT_MAX, sum[l] = 0;
+                for (int64_t ky = 0; ky < p->kh; ky++) {
+                    int64_t y = y0 + ky * p->dh;
+                    for (int64_t kx = 0; kx < p->kw; kx++) {
+                        int64_t xx = x0 + kx * p->dw;
+                        if (y >= 0 && y < p->H && xx >= 0 && xx < p->W) {
+                            const float *v = src + (y * p->W + xx) * blk;
+                            if (p->avg)
+                                for (int64_t l = 0; l < blk; l++)
+                                    sum[l] += v[l];
+                            else
+                                for (int64_t l = 0; l < blk; l++)
+                                    m[l] = v[l] > m[l] ? v[l] : m[l];
+                            cnt++;
+                        } else if (p->include_pad && y < p->H + p->pb && xx < p->W + p->pr) {
+                            cnt++;
+                        }
+                    }
+                }
+                float *d = dst + (oy * p->OW + ox) * blk;
+                for (int64_t l = 0; l < blk; l++)
+                    d[l] = p->avg ? (cnt ? (float)(sum[l] / (double)cnt) : 0.0f) : m[l];
             }
     }
 }
@@ -102,14 +157,17 @@ static int run_pool(nn_exec *x, nn_node *n, bool avg, bool global)
                 od[3]--;
         }
     }
-    nn_tensor *o = seg__nn_out(x, n, 0, ONNX_FLOAT, 4, od);
+    p.blk = a->blk;
+    nn_tensor *o = seg__nn_out_blk(x, n, 0, od, a->blk);
     if (!o)
         return SEG_ENOMEM;
     p.OH = od[2];
     p.OW = od[3];
     p.out = o->data;
-    int64_t planes = od[0] * od[1];
-    seg__parallel_for(planes, seg__grain(planes, 1), pool_planes, &p);
+    int64_t planes = od[0] * (p.blk ? (od[1] + p.blk - 1) / p.blk : od[1]);
+    seg__parallel_for(planes, seg__grain(planes, 1), p.blk ? pool_blocked : pool_planes, &p);
+    if (p.blk && !global && !avg) /* a window that sees no pixel gives -FLT_MAX, padding too */
+        seg__nn_zero_pad(o);
     return SEG_OK;
 }
 
@@ -124,7 +182,7 @@ static int run_gavgpool(nn_exec *x, nn_node *n) { return run_pool(x, n, true, tr
 static int run_gmaxpool(nn_exec *x, nn_node *n) { return run_pool(x, n, false, true); }
 
 const nn_op seg__nn_pool_ops[] = {
-    {"MaxPool", NULL, run_maxpool, NULL, false}, {"AveragePool", NULL, run_avgpool, NULL, false},
-    {"GlobalAveragePool", NULL, run_gavgpool, NULL, false}, {"GlobalMaxPool", NULL, run_gmaxpool, NULL, false},
+    {"MaxPool", NULL, run_maxpool, NULL, true}, {"AveragePool", NULL, run_avgpool, NULL, true},
+    {"GlobalAveragePool", NULL, run_gavgpool, NULL, true}, {"GlobalMaxPool", NULL, run_gmaxpool, NULL, true},
     {NULL, NULL, NULL, NULL, false},
 };

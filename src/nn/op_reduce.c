@@ -36,13 +36,18 @@ static void sm_rows(void *vc, int64_t b, int64_t e)
         float m = -INFINITY;
         for (int64_t k = 0; k < c->len; k++)
             m = s[k * c->inner] > m ? s[k * c->inner] : m;
-        double sum = 0;
-        for (int64_t k = 0; k < c->len; k++)
-            sum += exp((double)(s[k * c->inner] - m));
-        double ls = log(sum);
+        double sum = 0, ek[64]; /* short rows keep their exponentials: one exp each */
+        bool keep = c->len <= 64 && !c->log;
+        for (int64_t k = 0; k < c->len; k++) {
+            double v = exp((double)(s[k * c->inner] - m));
+            sum += v;
+            if (keep)
+                ek[k] = v;
+        }
+        double ls = c->log ? log(sum) : 0.0;
         for (int64_t k = 0; k < c->len; k++) {
             double v = (double)(s[k * c->inner] - m);
-            d[k * c->inner] = (float)(c->log ? v - ls : exp(v) / sum);
+            d[k * c->inner] = (float)(c->log ? v - ls : (keep ? ek[k] : exp(v)) / sum);
         }
     }
 }

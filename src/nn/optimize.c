@@ -2,11 +2,16 @@
  *   Pad(constant 0, spatial) -> Conv      : the padding moves into the convolution
  *   Conv -> Add(residual)                  : oneDNN sum post-op (conv + residual)
  *   Conv -> BatchNormalization             : folded into the weights and bias
- *   Conv -> Relu / Clip(constant bounds)   : eltwise post-op
- * A rewrite applies only when the intermediate value has exactly one reader and is not
- * a graph output, so no one can observe the difference. Removed nodes get op = NULL. */
+ *   Conv -> Relu / Clip(constant bounds) / Sigmoid / HardSigmoid / HardSwish
+ *                                          : eltwise post-op
+ *   Conv -> x, Mul(x, HardSigmoid(x))      : HardSwish post-op (how PyTorch exports
+ *                                            HardSwish below opset 14)
+ *   Resize / Upsample -> Transpose(0,2,3,1): the resize writes NHWC
+ * A rewrite applies only when the intermediate values are read by the fused nodes alone
+ * and are not graph outputs, so no one can observe the difference. Removed nodes get op = NULL. */
 #include "nn/conv.h"
 #include "nn/ops.h"
+#include "nn/resize.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -113,16 +118,35 @@ static void fuse_add(opt_ctx *c, nn_node *add)
     }
 }
 
+/* The Mul reading exactly u and h (in either order), or NULL. */
+static nn_node *find_mul(nn_graph *g, int from, int u, int h)
+{
+    for (int i = from; i < g->n_nodes; i++) {
+        nn_node *m = &g->nodes[i];
+        if (is_op(m, "Mul") && m->n_in == 2 &&
+            ((m->in[0] == u && m->in[1] == h) || (m->in[0] == h && m->in[1] == u)))
+            return m;
+    }
+    return NULL;
+}
+
+/* x * HardSigmoid(x) is HardSwish; oneDNN's HardSwish has alpha 1/6, beta 0.5 only. */
+static bool is_hswish_params(float alpha, float beta)
+{
+    return fabsf(alpha - 1.0f / 6.0f) <= 1e-7f && beta == 0.5f;
+}
+
 static void fuse_act(opt_ctx *c, nn_node *act)
 {
     nn_graph *g = c->g;
     int u = act->in[0];
     int ci = u >= 0 ? c->producer[u] : -1;
-    if (ci < 0 || c->readers[u] != 1)
+    if (ci < 0)
         return;
     nn_node *conv = &g->nodes[ci];
     if (!is_op(conv, "Conv") || seg__nn_conv_act(conv) != NN_ACT_NONE)
         return;
+    nn_node *last = act; /* the node whose output the fused convolution takes over */
     int kind = NN_ACT_RELU;
     float lo = 0, hi = 0;
     if (is_op(act, "Clip")) {
@@ -137,11 +161,51 @@ static void fuse_act(opt_ctx *c, nn_node *act)
             kind = NN_ACT_RELU;
         else if (!isfinite(lo) || !isfinite(hi))
             return; /* oneDNN's clip takes finite bounds */
+    } else if (is_op(act, "Sigmoid")) {
+        kind = NN_ACT_SIGMOID;
+    } else if (is_op(act, "HardSwish")) {
+        kind = NN_ACT_HSWISH, lo = 1.0f / 6.0f, hi = 0.5f;
+    } else if (is_op(act, "HardSigmoid")) {
+        kind = NN_ACT_HSIGMOID;
+        lo = seg__nn_attr_float(act, "alpha", 0.2f);
+        hi = seg__nn_attr_float(act, "beta", 0.5f);
+        /* Mul(x, HardSigmoid(x)) with x read by nothing else: HardSwish */
+        nn_node *mul = c->readers[u] == 2 && c->readers[act->out[0]] == 1 && is_hswish_params(lo, hi)
+                           ? find_mul(g, act->index + 1, u, act->out[0])
+                           : NULL;
+        if (mul) {
+            kind = NN_ACT_HSWISH;
+            last = mul;
+        }
     }
+    if (c->readers[u] != (last == act ? 1 : 2))
+        return;
     seg__nn_conv_fuse(conv, kind, lo, hi, seg__nn_conv_fused(conv));
-    conv->out[0] = act->out[0];
-    c->producer[act->out[0]] = ci;
+    conv->out[0] = last->out[0];
+    c->producer[last->out[0]] = ci;
+    if (last != act)
+        remove_node(last);
     remove_node(act);
+}
+
+/* Resize/Upsample -> Transpose(perm 0,2,3,1): the resize writes NHWC itself (the
+ * TensorFlow conversions end with one, after the last upsampling). */
+static void fuse_transpose(opt_ctx *c, nn_node *t)
+{
+    nn_graph *g = c->g;
+    const int64_t *perm;
+    int u = t->in[0];
+    int ri = u >= 0 ? c->producer[u] : -1;
+    if (ri < 0 || c->readers[u] != 1 || seg__nn_attr_ints(t, "perm", &perm) != 4 || perm[0] != 0 ||
+        perm[1] != 2 || perm[2] != 3 || perm[3] != 1)
+        return;
+    nn_node *r = &g->nodes[ri];
+    if (!is_op(r, "Resize") && !is_op(r, "Upsample"))
+        return;
+    seg__nn_resize_to_nhwc(r);
+    r->out[0] = t->out[0];
+    c->producer[t->out[0]] = ri;
+    remove_node(t);
 }
 
 /* A new constant value (f32, 1-D) in the graph's spare slots; -1 when out of room. */
@@ -253,8 +317,11 @@ int seg__nn_optimize(nn_graph *g)
             fuse_bn(&c, n);
         else if (is_op(n, "Add"))
             fuse_add(&c, n);
-        else if (is_op(n, "Relu") || is_op(n, "Clip"))
+        else if (is_op(n, "Relu") || is_op(n, "Clip") || is_op(n, "Sigmoid") ||
+                 is_op(n, "HardSigmoid") || is_op(n, "HardSwish"))
             fuse_act(&c, n);
+        else if (is_op(n, "Transpose"))
+            fuse_transpose(&c, n);
     }
     free(c.readers);
     free(c.producer);
