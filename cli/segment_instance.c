@@ -18,6 +18,7 @@ static const cli_opt opts[] = {
     {"max-instances", 0, CLI_INT, "100", NULL, "keep at most this many per image (0: all)"},
     {"alpha", 0, CLI_DOUBLE, "0.5", NULL, "opacity of the instance colours in overlay.png"},
     {"no-boxes", 0, CLI_FLAG, NULL, NULL, "do not outline the boxes in overlay.png"},
+    {"no-labels", 0, CLI_FLAG, NULL, NULL, "do not write class names and scores in overlay.png"},
     {"results", 0, CLI_STRING, NULL, NULL, "also write every image's instances into one COCO "
                                             "results file"},
     {NULL, 0, 0, NULL, NULL, NULL},
@@ -130,6 +131,7 @@ static int run(const cli_args *a)
     c.cfg.max_instances = (int)maxn;
     c.draw.alpha = (float)alpha;
     c.draw.draw_boxes = !cli_flag(a, "no-boxes");
+    c.draw.draw_labels = !cli_flag(a, "no-labels");
     /* image ids: the file names' numbers when every name is a number, else 1, 2, ... */
     c.ids = calloc((size_t)a->npos + 1, sizeof *c.ids);
     c.sets = results ? calloc((size_t)a->npos + 1, sizeof *c.sets) : NULL;

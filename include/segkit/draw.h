@@ -57,6 +57,19 @@ SEG_API int seg_draw_contours(seg_image *img, const int32_t *points, const size_
                               int line_type, const int32_t *hierarchy, int max_level,
                               int offset_x, int offset_y);
 
+/* Text in segkit's built-in bitmap font: printable ASCII rendered once from OpenCV's
+ * FONT_HERSHEY_PLAIN at scale 0.9 (public-domain Hershey glyphs; each glyph is
+ * pixel-identical to cv2.putText of that character, LINE_8, thickness 1), enlarged by an
+ * integer `scale` (1..16) by pixel replication; other bytes draw as '?'. (x, y) is the
+ * top-left corner of the text box, which is width x 16*scale pixels with the baseline
+ * 11*scale rows down; clipped to the image. Errors: SEG_EINVAL (NULL text, scale),
+ * SEG_ETYPE (image type), as the other drawing calls. */
+SEG_API int seg_draw_text(seg_image *img, int x, int y, const char *text, const double color[4],
+                          int scale);
+/* The box seg_draw_text fills for `text`: width, height (16 * scale) and the baseline's
+ * row from the top (11 * scale). Any output may be NULL. */
+SEG_API int seg_text_size(const char *text, int scale, int *width, int *height, int *baseline);
+
 #ifdef __cplusplus
 }
 #endif

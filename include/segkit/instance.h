@@ -129,14 +129,20 @@ typedef struct seg_instance_draw_options {
     float alpha;      /* mask opacity, 0..1 [0.5] */
     int draw_boxes;   /* outline each box in its instance's colour [1] */
     int thickness;    /* box line width [2] */
+    int draw_labels;  /* class name and score on a tab at each box's top-left [1] */
+    int text_scale;   /* label text size, 1..16 (seg_draw_text) [1] */
+    int num_classes;  /* class names for the labels (NULL / 0: COCO's 91 ids) */
+    const char *const *class_names;
 } seg_instance_draw_options;
 
 SEG_API void seg_instance_draw_options_default(seg_instance_draw_options *opt);
 
 /* Overlay: each mask alpha-blended in its instance's colour, in painter's order
  * (least confident first, so the most confident ends on top), then the boxes in the same
- * order (cv2.rectangle with corners rounded to the nearest pixel). No text is drawn:
- * segkit has no font. image: u8 3 channels in `order`; dst: allocated when empty (may be
+ * order (cv2.rectangle with corners rounded to the nearest pixel), then each label
+ * ("name 0.97" in segkit's bitmap font, seg_draw_text) on a tab of the instance's colour
+ * above the box's top-left corner (inside the box when there is no room above), black or
+ * white text by the colour's brightness. image: u8 3 channels in `order`; dst: allocated when empty (may be
  * image itself). Blend as seg_overlay. opt NULL: defaults.
  * Errors: SEG_EINVAL, SEG_ESIZE (instances of another image size), SEG_ETYPE. */
 SEG_API int seg_instances_overlay(const seg_image *image, seg_order order,

@@ -9,7 +9,7 @@ import numpy as np
 from ._lib import fn, check, as_image, Error, ImagePtr
 
 __all__ = ["FILLED", "LINE_4", "LINE_8", "LINE_AA", "line", "rectangle", "polylines",
-           "fill_poly", "draw_contours"]
+           "fill_poly", "draw_contours", "put_text", "text_size"]
 
 FILLED, LINE_4, LINE_8, LINE_AA = -1, 4, 8, 16
 _INT_MAX = 2147483647
@@ -25,6 +25,10 @@ _polylines = fn("seg_draw_polylines", [ImagePtr, _I32P, _SZP, ctypes.c_int, ctyp
                                        ctypes.c_int, ctypes.c_int])
 _fill = fn("seg_fill_poly", [ImagePtr, _I32P, _SZP, ctypes.c_int, _D4, ctypes.c_int,
                              ctypes.c_int, ctypes.c_int])
+_text = fn("seg_draw_text", [ImagePtr, ctypes.c_int, ctypes.c_int, ctypes.c_char_p, _D4,
+                             ctypes.c_int])
+_text_size = fn("seg_text_size", [ctypes.c_char_p, ctypes.c_int, ctypes.POINTER(ctypes.c_int),
+                                  ctypes.POINTER(ctypes.c_int), ctypes.POINTER(ctypes.c_int)])
 _contours = fn("seg_draw_contours", [ImagePtr, _I32P, _SZP, ctypes.c_int, ctypes.c_int, _D4,
                                      ctypes.c_int, ctypes.c_int, _I32P, ctypes.c_int,
                                      ctypes.c_int, ctypes.c_int])
@@ -146,3 +150,23 @@ def draw_contours(image, contours, contourIdx, color, thickness=1, lineType=LINE
                     n, int(contourIdx), _color(color, "draw_contours"), int(thickness),
                     _line_type(lineType, "draw_contours"), hp, int(maxLevel), ox, oy))
     return image
+
+
+def text_size(text, scale=1):
+    """(width, height, baseline) of the box put_text fills: height 16*scale, baseline
+    11*scale rows from the top."""
+    w, h, b = ctypes.c_int(), ctypes.c_int(), ctypes.c_int()
+    check(_text_size(text.encode("latin-1", "replace"), scale, ctypes.byref(w), ctypes.byref(h),
+                     ctypes.byref(b)))
+    return w.value, h.value, b.value
+
+
+def put_text(img, text, org, color, scale=1):
+    """Text in segkit's bitmap font (printable ASCII from OpenCV's FONT_HERSHEY_PLAIN at
+    0.9, each glyph as cv2.putText draws it), enlarged by an integer scale. Unlike
+    cv2.putText, org is the top-left corner of the text box (baseline 11*scale below)."""
+    view = _canvas(img, "put_text")
+    check(_text(view, int(org[0]), int(org[1]), text.encode("latin-1", "replace"),
+                _color(color, "put_text"), scale))
+    return img
+

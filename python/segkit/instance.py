@@ -32,7 +32,9 @@ class _Config(ctypes.Structure):
 
 class _DrawOptions(ctypes.Structure):
     _fields_ = [("alpha", ctypes.c_float), ("draw_boxes", ctypes.c_int),
-                ("thickness", ctypes.c_int)]
+                ("thickness", ctypes.c_int), ("draw_labels", ctypes.c_int),
+                ("text_scale", ctypes.c_int), ("num_classes", ctypes.c_int),
+                ("class_names", ctypes.POINTER(ctypes.c_char_p))]
 
 
 for _name, _cls in (("seg_instance_struct_size", _Instance),
@@ -91,6 +93,7 @@ class Instances:
         self.areas = np.array([it.area for it in items], np.float64)
         self.rle = [_mask._to_dict(it.rle) for it in items] if self.has_masks else None
         names = list(class_names) if class_names is not None else None
+        self._names = [str(x) for x in names] if names else None
         self.names = [(names[k] if 0 <= k < len(names) else None) if names is not None
                       else coco_category_name(k) for k in self.labels]
         self._masks = None
@@ -119,10 +122,16 @@ class Instances:
         L.check(_id_map(ctypes.byref(self._c), out))
         return L.to_array(out)
 
-    def overlay(self, image, order="bgr", alpha=0.5, boxes=True, thickness=2):
-        """The image with each mask blended in its instance's colour, boxes outlined."""
+    def overlay(self, image, order="bgr", alpha=0.5, boxes=True, thickness=2, labels=True,
+                text_scale=1):
+        """The image with each mask blended in its instance's colour, boxes outlined and
+        labelled with class name and score (the class names given to segment_instance /
+        instances_from_outputs, else COCO's)."""
         img, keep = L.as_image(image)
-        opt = _DrawOptions(alpha, 1 if boxes else 0, thickness)
+        names = self._names
+        cnames = (ctypes.c_char_p * len(names))(*[n.encode() for n in names]) if names else None
+        opt = _DrawOptions(alpha, 1 if boxes else 0, thickness, 1 if labels else 0, text_scale,
+                           len(names) if names else 0, cnames)
         out = L.Image()
         L.check(_overlay(img, 1 if order == "rgb" else 0, ctypes.byref(self._c), ctypes.byref(opt),
                          out))

@@ -3,6 +3,7 @@
 #include "tasks/instance_internal.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 void seg_instance_color(int i, uint8_t rgb[3])
@@ -28,9 +29,12 @@ void seg_instance_color(int i, uint8_t rgb[3])
 
 void seg_instance_draw_options_default(seg_instance_draw_options *o)
 {
+    memset(o, 0, sizeof *o);
     o->alpha = 0.5f;
     o->draw_boxes = 1;
     o->thickness = 2;
+    o->draw_labels = 1;
+    o->text_scale = 1;
 }
 
 static int check_instances(const seg_instances *inst, const char *who)
@@ -119,6 +123,32 @@ static int clamp_coord(float v, int hi)
     return r < -1 ? -1 : r > hi ? hi : (int)r;
 }
 
+/* Instance i's label on a tab of its colour at its box's top-left corner. */
+static int draw_label(seg_image *dst, const seg_instance *it, const seg_instance_draw_options *o,
+                      const double col[4], int W, int H)
+{
+    char text[96];
+    const char *name = o->num_classes > 0 && o->class_names
+                           ? (it->label >= 0 && it->label < o->num_classes ? o->class_names[it->label]
+                                                                        : NULL)
+                           : seg_coco_category_name(it->label);
+    if (name)
+        snprintf(text, sizeof text, "%.60s %.2f", name, it->score);
+    else
+        snprintf(text, sizeof text, "%d %.2f", it->label, it->score);
+    int tw, th, rc = seg_text_size(text, o->text_scale, &tw, &th, NULL);
+    if (rc)
+        return rc;
+    int x = clamp_coord(it->box[0], W), y = clamp_coord(it->box[1], H) - th;
+    if (y < 0)
+        y = clamp_coord(it->box[1], H); /* no room above: inside the box */
+    if ((rc = seg_draw_rectangle(dst, x, y, x + tw + 1, y + th - 1, col, SEG_FILLED, SEG_LINE_8)))
+        return rc;
+    double lum = 0.299 * col[0] + 0.587 * col[1] + 0.114 * col[2]; /* symmetric in order */
+    double ink = lum > 140 ? 0 : 255, fg[4] = {ink, ink, ink, 0};
+    return seg_draw_text(dst, x + 1, y, text, fg, o->text_scale);
+}
+
 int seg_instances_overlay(const seg_image *image, seg_order order, const seg_instances *inst,
                           const seg_instance_draw_options *opt, seg_image *dst)
 {
@@ -133,9 +163,10 @@ int seg_instances_overlay(const seg_image *image, seg_order order, const seg_ins
         rc = check_instances(inst, "instances_overlay");
     if (rc)
         return rc;
-    if (!(opt->alpha >= 0 && opt->alpha <= 1) || (opt->draw_boxes && opt->thickness < 1))
-        return seg__fail(SEG_EINVAL, "instances_overlay: alpha must be in [0, 1] and "
-                                     "thickness >= 1");
+    if (!(opt->alpha >= 0 && opt->alpha <= 1) || (opt->draw_boxes && opt->thickness < 1) ||
+        (opt->draw_labels && (opt->text_scale < 1 || opt->text_scale > 16)))
+        return seg__fail(SEG_EINVAL, "instances_overlay: alpha must be in [0, 1], thickness "
+                                     ">= 1 and text_scale in 1..16");
     if (inst->width != image->width || inst->height != image->height)
         return seg__fail(SEG_ESIZE, "instances_overlay: instances of a %dx%d image, image %dx%d",
                          inst->width, inst->height, image->width, image->height);
@@ -166,6 +197,14 @@ int seg_instances_overlay(const seg_image *image, seg_order order, const seg_ins
         rc = seg_draw_rectangle(dst, clamp_coord(b[0], W), clamp_coord(b[1], H),
                                 clamp_coord(b[2], W), clamp_coord(b[3], H), col, opt->thickness,
                                 SEG_LINE_8);
+    }
+    for (int i = inst->count - 1; i >= 0 && !rc && opt->draw_labels; i--) {
+        uint8_t rgb[3];
+        seg_instance_color(i, rgb);
+        double col[4] = {0, 0, 0, 0};
+        for (int k = 0; k < 3; k++)
+            col[k] = order == SEG_ORDER_RGB ? rgb[k] : rgb[2 - k];
+        rc = draw_label(dst, &inst->items[i], opt, col, image->width, image->height);
     }
     return rc;
 }

@@ -147,7 +147,7 @@ def test_id_map_and_overlay_painters_order():
     rng = np.random.default_rng(0)
     img = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
     for order in ("bgr", "rgb"):
-        over = inst.overlay(img, order=order, alpha=0.4, boxes=False)
+        over = inst.overlay(img, order=order, alpha=0.4, boxes=False, labels=False)
         ref = img.astype(np.int64)
         a = int(0.4 * 256 + 0.5)
         for i in (2, 1, 0):
@@ -156,7 +156,7 @@ def test_id_map_and_overlay_painters_order():
             sel = m[i, 0] > 0.5
             ref[sel] = (ref[sel] * (256 - a) + col * a + 128) >> 8
         assert np.array_equal(over, ref.astype(np.uint8))
-    boxed = inst.overlay(img)
+    boxed = inst.overlay(img, labels=False)
     col = np.array(segkit.instance_color(0))[::-1]
     assert np.array_equal(boxed[5, 5], col) and np.array_equal(boxed[25, 30], col)
     # box-only instances paint their boxes
