@@ -8,6 +8,16 @@
 #include <stdlib.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+/* Fuzzed shapes and trip counts are legal but huge: keep each run small and short. */
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc, (void)argv;
+    setenv("SEGKIT_MAX_TENSOR_BYTES", "67108864", 1);
+    setenv("SEGKIT_MAX_LOOP_ITERATIONS", "10000", 1);
+    return 0;
+}
 
 enum { MAX_IO = 8, MAX_ELEMS = 4096 };
 

@@ -3,6 +3,7 @@
 #include "nn/graph.h"
 #include "nn/half.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,37 @@ void seg__nn_exec_finish(nn_exec *x)
 {
     if (x->cache == &x->own)
         seg__nn_cache_clear(&x->own);
+}
+
+static int64_t env_limit(const char *name, int64_t def)
+{
+    const char *e = getenv(name);
+    char *end;
+    long long v = e ? strtoll(e, &end, 10) : 0;
+    return e && *e && !*end && v > 0 ? (int64_t)v : def;
+}
+
+/* Read once; threads racing on the first call compute the same value. */
+size_t seg__nn_max_tensor_bytes(void)
+{
+    static _Atomic int64_t v = -1;
+    int64_t r = atomic_load_explicit(&v, memory_order_relaxed);
+    if (r < 0) {
+        r = env_limit("SEGKIT_MAX_TENSOR_BYTES", (int64_t)1 << 38);
+        atomic_store_explicit(&v, r, memory_order_relaxed);
+    }
+    return (size_t)r;
+}
+
+int64_t seg__nn_max_loop_iterations(void)
+{
+    static _Atomic int64_t v = -1;
+    int64_t r = atomic_load_explicit(&v, memory_order_relaxed);
+    if (r < 0) {
+        r = env_limit("SEGKIT_MAX_LOOP_ITERATIONS", (int64_t)1 << 31);
+        atomic_store_explicit(&v, r, memory_order_relaxed);
+    }
+    return r;
 }
 
 void seg__nn_tensor_release(nn_tensor *t)
@@ -158,7 +190,7 @@ nn_tensor *seg__nn_out(nn_exec *x, const nn_node *n, int k, int32_t dtype, int n
     t->numel = seg__nn_numel(ndim, dims);
     size_t es = seg__onnx_dtype_size(dtype);
     if (t->numel < 0 || !es || !seg__mul((size_t)t->numel, es, &t->bytes) ||
-        t->bytes > ((size_t)1 << 38)) {
+        t->bytes > seg__nn_max_tensor_bytes()) {
         seg__nn_fail(n, SEG_ELIMIT, "output %d would be too large", k);
         return NULL;
     }
@@ -251,12 +283,14 @@ typedef struct op_time {
 
 static bool profiling(void)
 {
-    static int on = -1;
-    if (on < 0) {
+    static _Atomic int on = -1;
+    int r = atomic_load_explicit(&on, memory_order_relaxed);
+    if (r < 0) {
         const char *e = getenv("SEGKIT_PROFILE");
-        on = e && *e && strcmp(e, "0") != 0;
+        r = e && *e && strcmp(e, "0") != 0;
+        atomic_store_explicit(&on, r, memory_order_relaxed);
     }
-    return on;
+    return r;
 }
 
 static double now_ms(void)
@@ -440,7 +474,7 @@ nn_tensor *seg__nn_out_grow(nn_exec *x, const nn_node *n, int k, int in_k, int n
     int64_t numel = seg__nn_numel(ndim, dims);
     size_t es = seg__onnx_dtype_size(src->dtype), bytes;
     if (numel < 0 || !seg__mul((size_t)numel, es, &bytes) || bytes < src->bytes ||
-        bytes > ((size_t)1 << 38))
+        bytes > seg__nn_max_tensor_bytes())
         return NULL;
     if (bytes + 64 > src->cap) { /* geometric growth: appending N times copies O(N) */
         size_t cap = SEG_MAX(bytes + 64, 2 * src->cap);

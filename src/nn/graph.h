@@ -161,6 +161,12 @@ nn_tensor *seg__nn_out_view(nn_exec *x, const nn_node *n, int k, const nn_tensor
 nn_tensor *seg__nn_out_grow(nn_exec *x, const nn_node *n, int k, int in_k, int ndim,
                             const int64_t *dims);
 void seg__nn_tensor_release(nn_tensor *t);
+/* Limits against hostile models, from the environment once (defaults in exec.c):
+ * SEGKIT_MAX_TENSOR_BYTES bounds any one tensor, SEGKIT_MAX_LOOP_ITERATIONS a Loop's
+ * iterations (a model may legally loop 2^63 times; a file from elsewhere should not hang
+ * its reader). */
+size_t seg__nn_max_tensor_bytes(void);
+int64_t seg__nn_max_loop_iterations(void);
 int64_t seg__nn_numel(int ndim, const int64_t *dims);
 int seg__nn_fail(const nn_node *n, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -100,7 +100,7 @@ static int scan_append(const nn_node *n, scan *s, const nn_tensor *t, int64_t ex
     if (t->ndim + 1 > NN_MAX_RANK)
         return seg__nn_fail(n, SEG_EUNSUPPORTED, "scan output rank too large");
     size_t need = (size_t)(s->count + 1) * s->slice;
-    if (need > ((size_t)1 << 38))
+    if (need > seg__nn_max_tensor_bytes())
         return seg__nn_fail(n, SEG_ELIMIT, "scan output too large");
     if (need + 64 > s->cap) {
         size_t cap = s->cap ? 2 * s->cap : s->slice * (size_t)(expect > 0 ? expect : 4) + 64;
@@ -192,6 +192,11 @@ static int loop_run(nn_exec *x, nn_node *n)
     uint8_t cond_v = 1;
     int64_t it = 0;
     for (; it < trips && cond && !rc; it++) {
+        if (it >= seg__nn_max_loop_iterations()) {
+            rc = seg__nn_fail(n, SEG_ELIMIT, "more than %lld iterations (SEGKIT_MAX_LOOP_"
+                                             "ITERATIONS)", (long long)it);
+            break;
+        }
         iter_v = it;
         cond_v = 1;
         in[0] = (nn_tensor){.dtype = ONNX_INT64, .ndim = 0, .numel = 1, .data = &iter_v,

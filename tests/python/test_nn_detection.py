@@ -227,3 +227,21 @@ def test_instance_task_skips_the_paste_loop(tmp_path, maskrcnn):
     del full
     m.run({"image": x}, output_names=[o.name for o in m.outputs[:3]])
     assert m.peak_memory < mask_bytes <= full_peak, (m.peak_memory, mask_bytes, full_peak)
+
+
+def test_loop_iteration_limit(tmp_path):
+    """A hostile trip count ends with an error, not a hang (SEGKIT_MAX_LOOP_ITERATIONS)."""
+    import os
+    import subprocess
+    import sys
+    g = loop_graph([("c_out", TensorProto.BOOL), ("v_out", TensorProto.FLOAT)])
+    g.initializer[0].CopyFrom(helper.make_tensor("trip", TensorProto.INT64, [], [2 ** 62]))
+    path = save(g, str(tmp_path / "forever.onnx"))
+    code = ("import numpy as np, segkit\n"
+            "m = segkit.Model(%r)\n"
+            "try:\n    m.run({'x': np.ones(2, np.float32)})\n"
+            "except segkit.Error as e:\n    print(e)\n") % path
+    env = dict(os.environ, SEGKIT_MAX_LOOP_ITERATIONS="1000")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert "the_loop" in out.stdout and "more than 1000 iterations" in out.stdout, out
