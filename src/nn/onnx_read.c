@@ -19,6 +19,18 @@ typedef struct ctx {
     char where[192]; /* what is being read, for error messages */
 } ctx;
 
+/* A reader over [d, d + n); empty for d NULL (a field that is not length-delimited has
+ * no data, and NULL + 0 is undefined in C). */
+static pb_reader span(const uint8_t *d, size_t n)
+{
+    return d ? (pb_reader){d, d + n} : (pb_reader){NULL, NULL};
+}
+
+static pb_reader sub_reader(const pb_field *f)
+{
+    return span(f->data, f->len);
+}
+
 static int bad(ctx *c, const char *what)
 {
     return seg__fail(SEG_EFORMAT, "onnx: %s%s%s", c->where, *c->where ? ": " : "", what);
@@ -126,7 +138,7 @@ static const char *str(ctx *c, const pb_field *f)
 
 static int parse_tensor(ctx *c, const uint8_t *data, size_t len, onnx_tensor *t)
 {
-    pb_reader r = {data, data + len};
+    pb_reader r = span(data, len);
     pb_field f;
     int rc;
     size_t ndims = 0, n_typed = 0;
@@ -192,7 +204,7 @@ static int parse_tensor(ctx *c, const uint8_t *data, size_t len, onnx_tensor *t)
         typed64 = seg__arena_array(c->a, n_typed, 8);
     if (typed_field && !typed32 && !typed64)
         return nomem(c);
-    r = (pb_reader){data, data + len};
+    r = span(data, len);
     while ((rc = seg__pb_next(&r, &f)) > 0) {
         switch (f.num) {
         case 1:
@@ -226,7 +238,7 @@ static int parse_tensor(ctx *c, const uint8_t *data, size_t len, onnx_tensor *t)
             t->nbytes = f.len;
             break;
         case 13: { /* external_data: StringStringEntryProto {key=1, value=2} */
-            pb_reader e = {f.data, f.data + f.len};
+            pb_reader e = sub_reader(&f);
             pb_field g;
             const char *key = NULL, *val = NULL;
             int erc;
@@ -324,7 +336,7 @@ static int parse_shape(ctx *c, const pb_field *sf, onnx_value_info *v)
             continue;
         if (f.wire != PB_BYTES || v->ndim >= ONNX_MAX_RANK)
             return bad(c, "bad or too many shape dimensions");
-        pb_reader d = {f.data, f.data + f.len};
+        pb_reader d = sub_reader(&f);
         pb_field g;
         int drc, k = v->ndim++;
         v->dims[k] = -1;
@@ -353,13 +365,13 @@ static int parse_value_info(ctx *c, const pb_field *vf, onnx_value_info *v)
             if (!(v->name = str(c, &f)))
                 return bad(c, "bad value name");
         } else if (f.num == 2 && f.wire == PB_BYTES) { /* TypeProto */
-            pb_reader tr = {f.data, f.data + f.len};
+            pb_reader tr = sub_reader(&f);
             pb_field tf;
             int trc;
             while ((trc = seg__pb_next(&tr, &tf)) > 0) {
                 if (tf.num != 1 || tf.wire != PB_BYTES)
                     continue; /* sequence/map/optional types: no tensor info */
-                pb_reader tt = {tf.data, tf.data + tf.len};
+                pb_reader tt = sub_reader(&tf);
                 pb_field g;
                 int grc;
                 while ((grc = seg__pb_next(&tt, &g)) > 0) {
@@ -574,7 +586,7 @@ static int parse_graph(ctx *c, const uint8_t *data, size_t len, onnx_graph **out
     onnx_graph *g = seg__arena_alloc(c->a, sizeof *g);
     if (!g)
         return nomem(c);
-    pb_reader r = {data, data + len};
+    pb_reader r = span(data, len);
     pb_field f;
     int rc;
     size_t n[MAX_FIELD] = {0};
@@ -593,7 +605,7 @@ static int parse_graph(ctx *c, const uint8_t *data, size_t len, onnx_graph **out
     g->value_infos = seg__arena_array(c->a, n[13] + 1, sizeof(onnx_value_info));
     if (!g->nodes || !g->initializers || !g->inputs || !g->outputs || !g->value_infos)
         return nomem(c);
-    r = (pb_reader){data, data + len};
+    r = span(data, len);
     size_t used = strlen(c->where);
     while ((rc = seg__pb_next(&r, &f)) > 0) {
         int e = SEG_OK;
@@ -639,7 +651,7 @@ int seg__onnx_parse(const void *data, size_t size, onnx_model **out)
     if (!m)
         return seg__fail(SEG_ENOMEM, "onnx: out of memory");
     ctx c = {.a = &m->arena};
-    pb_reader r = {data, (const uint8_t *)data + size};
+    pb_reader r = span(data, size);
     pb_field f;
     int rc, e = SEG_OK;
     size_t nops = 0;
@@ -666,7 +678,7 @@ int seg__onnx_parse(const void *data, size_t size, onnx_model **out)
         e = nomem(&c);
         goto fail;
     }
-    r = (pb_reader){data, (const uint8_t *)data + size};
+    r = span(data, size);
     while ((rc = seg__pb_next(&r, &f)) > 0) {
         if (f.num == 1 && f.wire == PB_VARINT)
             m->ir_version = (int64_t)f.u;
@@ -676,7 +688,7 @@ int seg__onnx_parse(const void *data, size_t size, onnx_model **out)
             m->producer_version = str(&c, &f);
         else if (f.num == 8 && f.wire == PB_BYTES) {
             onnx_opset *o = &m->opsets[m->n_opsets++];
-            pb_reader q = {f.data, f.data + f.len};
+            pb_reader q = sub_reader(&f);
             pb_field g;
             int qrc;
             o->domain = "";
