@@ -81,26 +81,26 @@ static int64_t env_limit(const char *name, int64_t def)
 }
 
 /* Read once; threads racing on the first call compute the same value. */
+static int64_t cached_limit(_Atomic int64_t *slot, const char *name, int64_t def)
+{
+    int64_t r = atomic_load_explicit(slot, memory_order_relaxed);
+    if (r < 0) {
+        r = env_limit(name, def);
+        atomic_store_explicit(slot, r, memory_order_relaxed);
+    }
+    return r;
+}
+
 size_t seg__nn_max_tensor_bytes(void)
 {
     static _Atomic int64_t v = -1;
-    int64_t r = atomic_load_explicit(&v, memory_order_relaxed);
-    if (r < 0) {
-        r = env_limit("SEGKIT_MAX_TENSOR_BYTES", (int64_t)1 << 38);
-        atomic_store_explicit(&v, r, memory_order_relaxed);
-    }
-    return (size_t)r;
+    return (size_t)cached_limit(&v, "SEGKIT_MAX_TENSOR_BYTES", (int64_t)1 << 38);
 }
 
 int64_t seg__nn_max_loop_iterations(void)
 {
     static _Atomic int64_t v = -1;
-    int64_t r = atomic_load_explicit(&v, memory_order_relaxed);
-    if (r < 0) {
-        r = env_limit("SEGKIT_MAX_LOOP_ITERATIONS", (int64_t)1 << 31);
-        atomic_store_explicit(&v, r, memory_order_relaxed);
-    }
-    return r;
+    return cached_limit(&v, "SEGKIT_MAX_LOOP_ITERATIONS", (int64_t)1 << 31);
 }
 
 void seg__nn_tensor_release(nn_tensor *t)
