@@ -176,7 +176,8 @@ static int parse_rle(const ctx *x, const cJSON *r, coco_ann *a, seg_rle *tmp)
         }
         if (GROW(c, str, nstr, cap_str, len))
             return seg__fail(SEG_ENOMEM, "%s: out of memory", c->name);
-        memcpy(c->str + c->nstr, s, len);
+        if (len) /* an empty string leaves str NULL: no NULL + 0 */
+            memcpy(c->str + c->nstr, s, len);
         a->cnt_off = c->nstr;
         a->cnt_m = len;
         c->nstr += len;
