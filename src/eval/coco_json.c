@@ -21,7 +21,9 @@
 
 int seg__coco_grow(void **p, size_t *cap, size_t need, size_t elem)
 {
-    if (need <= *cap)
+    /* an array once grown is never NULL, even for nothing: its users form pointers
+     * base + offset, and NULL + 0 is undefined in C */
+    if (need <= *cap && *p)
         return 0;
     size_t n = *cap ? *cap : 16;
     while (n < need) {
@@ -756,8 +758,10 @@ seg_coco *seg__coco_new(const char *name)
     if (!c)
         return NULL;
     c->name = seg__coco_dup_str(name ? name : "<memory>");
-    if (!c->name) {
-        free(c);
+    /* the payload arrays exist from the start (see seg__coco_grow) */
+    if (!c->name || GROW(c, str, nstr, cap_str, 0) || GROW(c, cnt, ncnt, cap_cnt, 0) ||
+        GROW(c, poly_len, npoly_len, cap_poly_len, 0) || GROW(c, xy, nxy, cap_xy, 0)) {
+        seg_coco_destroy(c);
         return NULL;
     }
     return c;
