@@ -423,6 +423,8 @@ static void roi_range(void *vc, int64_t begin, int64_t end)
                     }
                 }
         int64_t per_bin = gh * gw;
+        if (per_bin == 0) /* an empty roi in half_pixel mode: no samples, zeros (as set) */
+            continue;
         if (c->blk) {
             roi_blocked(c, smp, per_bin, count, r, c0, c1);
             continue;
