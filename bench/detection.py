@@ -49,8 +49,7 @@ def main():
     w = os.path.join(HERE, "detection_worker.py")
     rows = [("segkit graph", worker([sys.executable, w, "graph"] + common)),
             ("segkit task", worker([sys.executable, w, "task"] + common)),
-            ("onnxruntime", worker(["node", os.path.join(HERE, "ort_worker.js")] + common[:1] +
-                                   common[1:], env)),
+            ("onnxruntime", worker(["node", os.path.join(HERE, "ort_worker.js")] + common, env)),
             ("pytorch eager", worker([sys.executable, w, "torch"] + common))]
     print("Mask R-CNN R50-FPN %dx%d, %d threads, median of %d" % (args.size, args.size,
                                                                    args.threads, args.repeat))

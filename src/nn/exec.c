@@ -528,21 +528,7 @@ int seg__nn_run_values(const nn_graph *g, nn_tensor *inputs, const int *ids, int
             need[ids[i]] = true;
     }
     if (!rc) {
-        /* the needed nodes, backwards from the values asked for */
-        for (int i = g->n_nodes - 1; i >= 0; i--) {
-            const nn_node *nd = &g->nodes[i];
-            bool used = false;
-            for (int k = 0; nd->op && k < nd->n_out; k++)
-                used |= nd->out[k] >= 0 && need[nd->out[k]];
-            if (!used)
-                continue;
-            active[i] = true;
-            for (int k = 0; k < nd->n_in; k++)
-                if (nd->in[k] >= 0)
-                    need[nd->in[k]] = true;
-            for (int k = 0; k < nd->n_implicit; k++)
-                need[nd->implicit[k]] = true;
-        }
+        seg__nn_mark_needed(g, need, active); /* backwards from the values asked for */
         for (int v = 0; v < g->n_values; v++)
             last[v] = -1, need[v] = false;
         for (int i = 0; i < n; i++)

@@ -181,31 +181,46 @@ static int build(const onnx_model *m, const onnx_graph *og, builder *parent, nn_
 
 /* Drop the nodes no graph output depends on (op = NULL), as ONNX Runtime does: a model
  * cut down to some of its values runs only what they need. */
-static int prune(nn_graph *g)
+void seg__nn_mark_needed(const nn_graph *g, bool *need, bool *active)
 {
-    bool *need = calloc((size_t)g->value_cap + 1, sizeof(bool));
-    if (!need)
-        return seg__fail(SEG_ENOMEM, "model: out of memory");
-    for (int i = 0; i < g->n_outputs; i++)
-        need[g->outputs[i]] = true;
     for (int i = g->n_nodes - 1; i >= 0; i--) {
-        nn_node *n = &g->nodes[i];
+        const nn_node *n = &g->nodes[i];
         bool used = false;
-        for (int k = 0; k < n->n_out; k++)
+        for (int k = 0; n->op && k < n->n_out; k++)
             used |= n->out[k] >= 0 && need[n->out[k]];
-        if (!used) {
-            if (n->op->destroy)
-                n->op->destroy(n);
-            n->op = NULL;
+        active[i] = used;
+        if (!used)
             continue;
-        }
         for (int k = 0; k < n->n_in; k++)
             if (n->in[k] >= 0)
                 need[n->in[k]] = true;
         for (int k = 0; k < n->n_implicit; k++)
             need[n->implicit[k]] = true;
     }
+}
+
+static int prune(nn_graph *g)
+{
+    bool *need = calloc((size_t)g->value_cap + 1, sizeof(bool));
+    bool *active = calloc((size_t)g->n_nodes + 1, sizeof(bool));
+    if (!need || !active) {
+        free(need);
+        free(active);
+        return seg__fail(SEG_ENOMEM, "model: out of memory");
+    }
+    for (int i = 0; i < g->n_outputs; i++)
+        need[g->outputs[i]] = true;
+    seg__nn_mark_needed(g, need, active);
+    for (int i = 0; i < g->n_nodes; i++) {
+        nn_node *n = &g->nodes[i];
+        if (!active[i] && n->op) {
+            if (n->op->destroy)
+                n->op->destroy(n);
+            n->op = NULL;
+        }
+    }
     free(need);
+    free(active);
     return SEG_OK;
 }
 

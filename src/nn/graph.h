@@ -105,6 +105,9 @@ void seg__nn_exec_finish(nn_exec *x);
 void seg__nn_cache_clear(nn_cache *c);
 
 int seg__nn_graph_build(const onnx_model *m, nn_graph **out);
+/* The nodes (with an op) that the values marked in need[] depend on: active[i] set for
+ * each, need[] extended to every value they read (implicit inputs included). */
+void seg__nn_mark_needed(const nn_graph *g, bool *need, bool *active);
 void seg__nn_graph_free(nn_graph *g);
 /* Fuse Pad/Add/Relu/Clip into convolutions (optimize.c). */
 int seg__nn_optimize(nn_graph *g);

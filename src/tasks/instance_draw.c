@@ -123,6 +123,16 @@ static int clamp_coord(float v, int hi)
     return r < -1 ? -1 : r > hi ? hi : (int)r;
 }
 
+/* Instance i's colour as a drawing colour in `order`. */
+static void draw_color(int i, seg_order order, double col[4])
+{
+    uint8_t rgb[3];
+    seg_instance_color(i, rgb);
+    for (int k = 0; k < 3; k++)
+        col[k] = order == SEG_ORDER_RGB ? rgb[k] : rgb[2 - k];
+    col[3] = 0;
+}
+
 /* Instance i's label on a tab of its colour at its box's top-left corner. */
 static int draw_label(seg_image *dst, const seg_instance *it, const seg_instance_draw_options *o,
                       const double col[4], int W, int H)
@@ -187,11 +197,8 @@ int seg_instances_overlay(const seg_image *image, seg_order order, const seg_ins
         rc = for_each_mask_run(inst, i, blend_run, &c);
     }
     for (int i = inst->count - 1; i >= 0 && !rc && opt->draw_boxes; i--) {
-        uint8_t rgb[3];
-        seg_instance_color(i, rgb);
-        double col[4] = {0, 0, 0, 0};
-        for (int k = 0; k < 3; k++)
-            col[k] = order == SEG_ORDER_RGB ? rgb[k] : rgb[2 - k];
+        double col[4];
+        draw_color(i, order, col);
         const float *b = inst->items[i].box;
         int W = image->width, H = image->height;
         rc = seg_draw_rectangle(dst, clamp_coord(b[0], W), clamp_coord(b[1], H),
@@ -199,11 +206,8 @@ int seg_instances_overlay(const seg_image *image, seg_order order, const seg_ins
                                 SEG_LINE_8);
     }
     for (int i = inst->count - 1; i >= 0 && !rc && opt->draw_labels; i--) {
-        uint8_t rgb[3];
-        seg_instance_color(i, rgb);
-        double col[4] = {0, 0, 0, 0};
-        for (int k = 0; k < 3; k++)
-            col[k] = order == SEG_ORDER_RGB ? rgb[k] : rgb[2 - k];
+        double col[4];
+        draw_color(i, order, col);
         rc = draw_label(dst, &inst->items[i], opt, col, image->width, image->height);
     }
     return rc;
