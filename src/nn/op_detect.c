@@ -399,6 +399,10 @@ static void roi_range(void *vc, int64_t begin, int64_t end)
         float bh = rh / (float)c->ph, bw = rw / (float)c->pw;
         int64_t gh = c->sampling > 0 ? c->sampling : (int64_t)ceilf(rh / (float)c->ph);
         int64_t gw = c->sampling > 0 ? c->sampling : (int64_t)ceilf(rw / (float)c->pw);
+        /* half_pixel lets a roi have negative extent: ONNX Runtime's and torchvision's
+         * sample loops then run zero times and the bins are zero */
+        gh = SEG_MAX(gh, 0);
+        gw = SEG_MAX(gw, 0);
         float count = (float)SEG_MAX(gh * gw, 1);
         /* the samples of every bin, shared by the channels */
         int64_t ns = c->ph * c->pw * gh * gw;
@@ -423,7 +427,7 @@ static void roi_range(void *vc, int64_t begin, int64_t end)
                     }
                 }
         int64_t per_bin = gh * gw;
-        if (per_bin == 0) /* an empty roi in half_pixel mode: no samples, zeros (as set) */
+        if (per_bin == 0) /* an empty or inverted roi in half_pixel mode: zeros (as set) */
             continue;
         if (c->blk) {
             roi_blocked(c, smp, per_bin, count, r, c0, c1);
