@@ -79,11 +79,15 @@ SEG_API int seg_rle_from_counts(const uint32_t *counts, size_t m, int height, in
 /* Rasterise a polygon of k points xy[2k] = x0,y0,x1,y1,... (rleFrPoly): the outline is
  * traced on a 5x finer grid and pixel centres are tested against the y-crossings, so the
  * result is byte-identical to pycocotools' frPyObjects(poly, h, w).
- * Errors: SEG_EINVAL for k < 1 or non-finite coordinates, SEG_ELIMIT for sizes. */
+ * Errors: SEG_EINVAL for k < 1 or coordinates not finite or beyond +-1e8; SEG_ELIMIT
+ * when the traced outline exceeds 2^25 points (pycocotools would trace it; such a
+ * polygon lies far outside its mask). */
 SEG_API int seg_rle_from_polygon(const double *xy, size_t k, int height, int width, seg_rle *out);
 
 /* Rasterise the box [x, y, w, h] as the polygon (x,y),(x,y+h),(x+w,y+h),(x+w,y)
- * (rleFrBbox). */
+ * (rleFrBbox), byte-identical to pycocotools. Sides beyond the mask are first moved to
+ * one pixel outside it, which leaves the runs unchanged, so any finite box works
+ * quickly. Errors: SEG_EINVAL for NULL or non-finite values. */
 SEG_API int seg_rle_from_bbox(const double bbox[4], int height, int width, seg_rle *out);
 
 /* Union (intersect = 0) or intersection (intersect != 0) of n RLEs of one size

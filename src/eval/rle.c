@@ -393,11 +393,14 @@ int seg_rle_from_polygon(const double *xy, size_t k, int height, int width, seg_
     uint64_t m = 0;
     for (size_t j = 0; j < k; j++)
         m += (uint64_t)SEG_MAX(abs(x[j] - x[j + 1]), abs(y[j] - y[j + 1])) + 1;
-    if (m > ((uint64_t)1 << 31)) {
+    /* maskApi.c would trace any outline; 2^25 points (a quarter of a GiB of work
+     * arrays) is far beyond any polygon that lies near its mask. */
+    if (m > ((uint64_t)1 << 25)) {
         free(x);
         free(y);
-        return seg__fail(SEG_ELIMIT, "rle_from_polygon: outline of %llu points is too long",
-                         (unsigned long long)m);
+        return seg__fail(SEG_ELIMIT, "rle_from_polygon: outline of %llu points is too long "
+                         "(beyond 2^25: coordinates far outside the %dx%d mask?)",
+                         (unsigned long long)m, height, width);
     }
     u = malloc(m * sizeof *u);
     v = malloc(m * sizeof *v);
@@ -503,6 +506,12 @@ nomem:
     return seg__fail(SEG_ENOMEM, "rle_from_polygon: out of memory");
 }
 
+/* A box side's coordinate limited to [-1, n + 1] (NaN stays NaN: refused later). */
+static double clamp_side(double v, int n)
+{
+    return v < -1.0 ? -1.0 : v > (double)n + 1.0 ? (double)n + 1.0 : v;
+}
+
 int seg_rle_from_bbox(const double bb[4], int height, int width, seg_rle *out)
 {
     if (!bb) {
@@ -511,7 +520,12 @@ int seg_rle_from_bbox(const double bb[4], int height, int width, seg_rle *out)
             memset(out, 0, sizeof *out);
         return seg__fail(SEG_EINVAL, "rle_from_bbox: bbox is NULL");
     }
-    double xs = bb[0], xe = xs + bb[2], ys = bb[1], ye = ys + bb[3];
+    /* Sides beyond the mask move to one pixel outside it: maskApi.c keeps no point of
+     * a vertical side (x is constant along it), drops crossings outside columns
+     * 0..w-1 and clamps rows to 0..h, so the runs are the same, and a detector's huge
+     * box costs nothing. */
+    double xs = clamp_side(bb[0], width), xe = clamp_side(bb[0] + bb[2], width);
+    double ys = clamp_side(bb[1], height), ye = clamp_side(bb[1] + bb[3], height);
     double xy[8] = {xs, ys, xs, ye, xe, ye, xe, ys};
     return seg_rle_from_polygon(xy, 4, height, width, out);
 }

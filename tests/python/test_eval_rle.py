@@ -277,6 +277,30 @@ def test_frpyobjects_dispatch():
         M.frPyObjects([[1, 2, 3, 4, 5, 6, 7]], h, w)
 
 
+def test_bbox_far_outside_matches_oracle(rng):
+    """Boxes reaching far beyond the mask (a detector's runaway box): the sides are moved
+    to just outside it first, which maskApi.c's rasterisation cannot tell apart."""
+    h, w = 23, 31
+    n = 0
+    for _ in range(300):
+        x, y = rng.uniform(-40, w + 40), rng.uniform(-40, h + 40)
+        bw, bh = rng.uniform(-80, 80), rng.uniform(-80, 80)
+        if rng.random() < 0.3:
+            x, y = round(x), round(y)
+        box = [x, y, bw, bh]
+        xs, ys, xe, ye = x, y, x + bw, y + bh
+        exp = o_fr_poly([xs, ys, xs, ye, xe, ye, xe, ys], h, w)
+        assert o_unstring(M.frPyObjects([box], h, w)[0]["counts"]) == exp, box
+        n += 1
+    assert n == 300
+    # 5e7 rows: the polygon path refuses such an outline, the box path clips it
+    big = [2.0, 1.0, 4.0, 5.3e7]
+    ref = M.frPyObjects([[2.0, 1.0, 4.0, 25.0]], h, w)[0]  # same box ending below the mask
+    assert M.frPyObjects([big], h, w)[0] == ref
+    with pytest.raises(segkit.Error, match="outline of .* points is too long"):
+        M.frPyObjects([[2, 1, 2, 5.3e7, 6, 5.3e7, 6, 1]], h, w)
+
+
 def test_merge_matches_numpy(rng):
     for h, w in [(1, 1), (9, 4), (50, 61)]:
         ms = [(rng.random((h, w)) < p).astype(np.uint8) for p in (0.2, 0.5, 0.7)]
