@@ -12,6 +12,9 @@ typedef struct ws_px {
 } ws_px;
 
 #define WS_OUTSIDE UINT32_MAX
+/* In a sorted-position key (seg__ws_rank_by_sort with `order`): the rank holds several
+ * pixels. Positions are below 2^31 (padded pixels are). */
+#define WS_SHARED 0x80000000u
 
 /* Order-preserving code of a float (equal values, +0 and -0 included, get equal codes). */
 static inline uint32_t seg__ws_code_f32(float v)
@@ -58,7 +61,20 @@ void seg__ws_ranks_free(ws_ranks *r);
 
 /* For every in-mask pixel (px key != WS_OUTSIDE), key = rank of its value among the
  * in-mask values, by a radix sort of (code, pixel); *nkeys = number of ranks.
+ * With `order` non-NULL, the key is instead the sorted position of the first pixel of
+ * its rank, with WS_SHARED set when the rank holds several pixels (the order between
+ * keys is the order between ranks), *order = the padded pixel indices in sorted order
+ * (the caller frees it with seg__free) and *nkeys = their count.
  * Errors: SEG_ENOMEM. */
-int seg__ws_rank_by_sort(const seg_image *img, ws_px *px, int w2, uint32_t *nkeys);
+int seg__ws_rank_by_sort(const seg_image *img, ws_px *px, int w2, uint32_t *nkeys,
+                         uint32_t **order);
+
+/* The plain flood (labels at push time) over sorted-position keys, from `seeds` (padded
+ * indices already labelled, in (key, age) order; every key in the queue from here on is
+ * distinct, markers included). slot = the `order` of seg__ws_rank_by_sort (n entries),
+ * rewritten inside the shared ranks. nb: the nnb neighbour offsets in skimage's order.
+ * Errors: SEG_ENOMEM. See watershed_flood_sorted.c. */
+int seg__ws_flood_sorted(ws_px *px, uint32_t *slot, uint32_t n, const ptrdiff_t *nb, int nnb,
+                         const uint32_t *seeds, size_t nseeds);
 
 #endif

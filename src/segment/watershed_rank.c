@@ -86,8 +86,11 @@ static uint64_t *radix_sort(uint64_t *a, uint64_t *tmp, size_t n, int lo, size_t
     return a;
 }
 
-int seg__ws_rank_by_sort(const seg_image *img, ws_px *px, int w2, uint32_t *nkeys)
+int seg__ws_rank_by_sort(const seg_image *img, ws_px *px, int w2, uint32_t *nkeys,
+                         uint32_t **order)
 {
+    if (order)
+        *order = NULL;
     const int w = img->width, h = img->height;
     size_t n = 0;
     for (int y = 0; y < h; y++)
@@ -110,6 +113,25 @@ int seg__ws_rank_by_sort(const seg_image *img, ws_px *px, int w2, uint32_t *nkey
                 a[n++] = (uint64_t)seg__ws_code(row, img->type, x) << 32 | (base + (size_t)x);
     }
     uint64_t *s = radix_sort(a, b, n, 32, cnt);
+    if (order) {
+        uint32_t *o = seg__malloc((n ? n : 1) * sizeof(uint32_t));
+        if (!o) {
+            rc = seg__fail(SEG_ENOMEM, "watershed_skimage: cannot allocate the value order");
+            goto done;
+        }
+        for (size_t i = 0, e; i < n; i = e) {
+            for (e = i + 1; e < n && (s[e] >> 32) == (s[i] >> 32); e++)
+                ;
+            uint32_t key = (uint32_t)i | (e - i > 1 ? WS_SHARED : 0);
+            for (size_t k = i; k < e; k++) {
+                o[k] = (uint32_t)s[k];
+                px[o[k]].key = key;
+            }
+        }
+        *order = o;
+        *nkeys = (uint32_t)n;
+        goto done;
+    }
     uint32_t r = 0;
     for (size_t i = 0; i < n; i++) {
         if (i && (s[i] >> 32) != (s[i - 1] >> 32))

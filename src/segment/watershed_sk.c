@@ -121,6 +121,7 @@ typedef struct flood {
     int wsl;
     double compactness;
     uint32_t nkeys;
+    uint32_t *order; /* sorted-position keys (seg__ws_rank_by_sort): the pixels in order */
 } flood;
 
 static inline int inside(const ws_px *p)
@@ -416,15 +417,18 @@ static int flood_fast(flood *f)
     ws_px *px = f->px;
     const ptrdiff_t *nb = f->nb;
     const int wsl = f->wsl, nnb = f->nnb;
-    /* plain mode: how many in-mask pixels each rank has, to size the queue's slices */
-    uint32_t *mk_at = NULL, *count = wsl ? NULL : seg__calloc(f->nkeys, sizeof(uint32_t));
-    if (!wsl && !count)
+    /* plain mode on ranks: how many in-mask pixels each rank has, to size the queue's
+     * slices (sorted positions need none) */
+    const int counted = !wsl && !f->order;
+    uint32_t *mk_at = NULL, *seeds = NULL;
+    uint32_t *count = counted ? seg__calloc(f->nkeys, sizeof(uint32_t)) : NULL;
+    if (counted && !count)
         goto nomem;
     for (size_t i = 0; i < total; i++) {
         if (count && px[i].key != WS_OUTSIDE)
             count[px[i].key]++;
         if (px[i].out) {
-            item_fast e = {(uint64_t)px[i].key << 32, (uint32_t)i, px[i].out};
+            item_fast e = {(uint64_t)(px[i].key & ~WS_SHARED) << 32, (uint32_t)i, px[i].out};
             if (heap_item_fast_push(&hp, e))
                 goto nomem;
         }
@@ -443,7 +447,8 @@ static int flood_fast(flood *f)
     int fail = 0;
 #define HEAP_PUSH(j, lab)                                                               \
     do {                                                                               \
-        item_fast n_ = {(uint64_t)px[j].key << 32 | age, (uint32_t)(j), (lab)};        \
+        item_fast n_ = {(uint64_t)(px[j].key & ~WS_SHARED) << 32 | age, (uint32_t)(j), \
+                        (lab)};                                                        \
         fail |= heap_item_fast_push(&hp, n_);                                          \
     } while (0)
     /* phase 1: skimage's heap, while markers of equal value remain */
@@ -462,9 +467,21 @@ static int flood_fast(flood *f)
         goto finish;
     /* phase 2: every key is distinct from here on (markers still queued come first in
      * their rank's FIFO: age 0 sorts first) */
+    qsort(hp.a, hp.n, sizeof(item_fast), cmp_key);
+    if (f->order) {
+        seeds = seg__malloc(hp.n * sizeof(uint32_t));
+        if (!seeds)
+            goto nomem;
+        for (size_t i = 0; i < hp.n; i++)
+            seeds[i] = hp.a[i].index;
+        int rc = seg__ws_flood_sorted(px, f->order, f->nkeys, nb, nnb, seeds, hp.n);
+        seg__free(hp.a);
+        seg__free(mk_at);
+        seg__free(seeds);
+        return rc;
+    }
     if (wsl ? bq_init_items(&bq, f->nkeys) : bq_init_slots(&bq, f->nkeys, count))
         goto nomem;
-    qsort(hp.a, hp.n, sizeof(item_fast), cmp_key);
     if (!wsl) {
         for (size_t i = 0; i < hp.n; i++)
             bq_push_px(&bq, px, hp.a[i].index);
@@ -499,6 +516,7 @@ nomem:
     seg__free(hp.a);
     seg__free(mk_at);
     seg__free(count);
+    seg__free(seeds);
     bq_free(&bq);
     return seg__fail(SEG_ENOMEM, "watershed_skimage: cannot grow the priority queue");
 }
@@ -717,7 +735,8 @@ int seg_watershed_skimage(const seg_image *image, const seg_image *markers, cons
     seg__parallel_for(h, seg__grain(h, 16), setup_rows, &sc);
     seg__ws_ranks_free(&ranks);
     if (by_sort) {
-        rc = seg__ws_rank_by_sort(image, f.px, f.w2, &f.nkeys);
+        /* many distinct values: the plain flood runs over sorted positions */
+        rc = seg__ws_rank_by_sort(image, f.px, f.w2, &f.nkeys, f.wsl ? NULL : &f.order);
         if (rc)
             goto done;
     }
@@ -732,5 +751,6 @@ int seg_watershed_skimage(const seg_image *image, const seg_image *markers, cons
 done:
     seg__free(f.px);
     seg__free(f.value);
+    seg__free(f.order);
     return rc;
 }

@@ -256,6 +256,35 @@ def test_sk_large_blobs():
     check_sk(-d, mk.astype(np.int32), None, [(2, 0, False)])
 
 
+def test_sk_many_distinct_values():
+    """Noise-like and gradient float images (more distinct values than the rank table
+    holds): the plain flood runs over sorted positions, with unique values, shared ones
+    (rounded patches, markers on equal values) and masks."""
+    rng = np.random.default_rng(21)
+    h, w = 600, 800  # pieces of rows with > 2^14 distinct values: ranked by sorting
+    for it in range(4):
+        im = rng.random((h, w)).astype(np.float32)
+        if it % 2:
+            patch = rng.random((h, w)) < 0.3
+            im[patch] = im[patch].round(3)  # ranks shared by many pixels
+        if it == 3:
+            im = cv2.GaussianBlur(im, (0, 0), 1.5)
+        mk = np.zeros((h, w), np.int32)
+        n = 40 + 200 * it
+        ys, xs = rng.integers(0, h, n), rng.integers(0, w, n)
+        mk[ys, xs] = rng.integers(1, 30, n)
+        k = n // 4  # equal-valued markers far apart: skimage's heap settles them first
+        im[ys[-k:], xs[-k:]] = im[ys[0], xs[0]]
+        mask = None if it < 2 else rng.random((h, w)) > 0.15
+        check_sk(im, mk, mask, [(1, 0, False), (2, 0, False), (1, 0, True)])
+    gray = cv2.resize(cv2.imread(sample_path("astronaut.png"), cv2.IMREAD_GRAYSCALE), (w, h))
+    grad = np.hypot(cv2.Sobel(gray, cv2.CV_32F, 1, 0), cv2.Sobel(gray, cv2.CV_32F, 0, 1))
+    grad += rng.random((h, w)).astype(np.float32) * 1e-3  # as a float gradient's fine values
+    mk = np.zeros((h, w), np.int32)
+    mk[gray < 40], mk[gray > 200] = 1, 2
+    check_sk(grad, mk, None, [(1, 0, False), (2, 0, False)])
+
+
 def test_sk_bad_input():
     im = np.zeros((8, 9), np.float32)
     mk = np.zeros((8, 9), np.int32)
