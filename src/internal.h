@@ -61,6 +61,11 @@ void seg__parallel_for(int64_t n, int64_t grain, seg_range_fn fn, void *ctx);
  * function of n alone (not of the thread count), so splits are reproducible. */
 int64_t seg__grain(int64_t n, int64_t min_grain);
 
+/* Stable radix sort of a[n] by bits [lo, hi) of each key (core/radix_sort.c), tmp[n]
+ * as scratch; returns whichever of a and tmp holds the result, NULL when out of memory
+ * (the caller sets the error). Parallel; the result never depends on the threads. */
+uint64_t *seg__radix_sort64(uint64_t *a, uint64_t *tmp, size_t n, int lo, int hi);
+
 /* CPU dispatch: the features to use now (detected & SEGKIT_CPU & seg_set_use_optimized). */
 unsigned seg__cpu_active(void);
 

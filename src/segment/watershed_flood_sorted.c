@@ -57,6 +57,7 @@ static inline __attribute__((always_inline)) void run(pos_queue *q, ws_px *restr
                                                       uint32_t *restrict wr, const ptrdiff_t *nb,
                                                       int nnb, uint32_t cur, size_t live)
 {
+    const ptrdiff_t w2 = nb[3]; /* the offset down: one padded row */
     uint64_t *restrict bits0 = q->bits0, *restrict bits1 = q->bits1;
     ptrdiff_t off[8];
     for (int k = 0; k < nnb; k++)
@@ -67,6 +68,16 @@ static inline __attribute__((always_inline)) void run(pos_queue *q, ws_px *restr
         cur = p;
         live--;
         const size_t idx = slot[p];
+        /* the next waiting position is most often the next pop: fetch its
+         * neighbourhood while this one is handled */
+        {
+            uint64_t m = bits0[p >> 6] & (~0ull << (p & 63));
+            if (m) {
+                const size_t a = slot[(p & ~63u) + (uint32_t)__builtin_ctzll(m)];
+                __builtin_prefetch(&px[a - (size_t)w2]);
+                __builtin_prefetch(&px[a + (size_t)w2]);
+            }
+        }
         const int32_t lab = px[idx].out;
         for (int k = 0; k < nnb; k++) {
             const size_t j = idx + (size_t)off[k];

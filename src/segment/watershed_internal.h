@@ -59,15 +59,18 @@ static inline uint32_t seg__ws_slot(const ws_ranks *r, uint32_t c)
 int seg__ws_ranks_build(const seg_image *img, ws_ranks *r, int *nan_x, int *nan_y);
 void seg__ws_ranks_free(ws_ranks *r);
 
-/* For every in-mask pixel (px key != WS_OUTSIDE), key = rank of its value among the
- * in-mask values, by a radix sort of (code, pixel); *nkeys = number of ranks.
- * With `order` non-NULL, the key is instead the sorted position of the first pixel of
- * its rank, with WS_SHARED set when the rank holds several pixels (the order between
- * keys is the order between ranks), *order = the padded pixel indices in sorted order
- * (the caller frees it with seg__free) and *nkeys = their count.
- * Errors: SEG_ENOMEM. */
+/* For every in-mask pixel (px key != WS_OUTSIDE), key = the sorted position of the
+ * first in-mask pixel with its value (a radix sort of (code, pixel), in parallel): keys
+ * compare as ranks do, same order and same ties; *nkeys = the in-mask pixel count (at
+ * least 1). With `order` non-NULL, WS_SHARED is also set in the keys of values that
+ * several pixels hold, and *order = the padded pixel indices in sorted order (the
+ * caller frees it with seg__free). Errors: SEG_EINVAL naming the first NaN in raster
+ * order (f32, anywhere in the image), SEG_ENOMEM. */
 int seg__ws_rank_by_sort(const seg_image *img, ws_px *px, int w2, uint32_t *nkeys,
                          uint32_t **order);
+
+/* Whether a sample of the image has mostly distinct values (rank by sorting). */
+int seg__ws_noise_like(const seg_image *img);
 
 /* The plain flood (labels at push time) over sorted-position keys, from `seeds` (padded
  * indices already labelled, in (key, age) order; every key in the queue from here on is

@@ -4,8 +4,9 @@
  * codes of the in-mask pixels are deduplicated in a hash set (real images have few
  * distinct values, and neighbours usually repeat the previous one), the distinct codes
  * sorted, and each pixel given its code's position. When there are too many distinct
- * values for a cache-friendly table (noise-like float images), a radix sort of
- * (code, pixel) pairs ranks them instead. */
+ * values for a cache-friendly table (noise-like float images, found by sampling or
+ * when the table overflows), a radix sort of (code, pixel) pairs ranks them instead:
+ * each pixel's key is then the sorted position of its value's first pixel. */
 #include "segment/watershed_internal.h"
 
 #include <string.h>
@@ -64,26 +65,79 @@ static int set_insert(ws_ranks *s, uint32_t c, uint32_t max)
     return 0;
 }
 
-/* LSD radix sort of 64-bit keys on bits [lo, 64), 11 bits a pass; a and tmp hold n. */
-static uint64_t *radix_sort(uint64_t *a, uint64_t *tmp, size_t n, int lo, size_t *cnt)
+/* ---- ranking by sorting (noise-like images) ---- */
+
+typedef struct fill_ctx {
+    const seg_image *img;
+    ws_px *px;
+    int w2;
+    int64_t grain;
+    size_t *at;         /* per piece of rows: its in-mask count, then its first slot */
+    int *nan_x, *nan_y; /* per piece: first NaN in raster order, -1 if none */
+    uint64_t *a;
+} fill_ctx;
+
+static void count_rows(void *vctx, int64_t y0, int64_t y1)
 {
-    for (int shift = lo; shift < 64; shift += 11) {
-        memset(cnt, 0, 2048 * sizeof(size_t));
-        for (size_t i = 0; i < n; i++)
-            cnt[(a[i] >> shift) & 2047]++;
-        size_t sum = 0;
-        for (int k = 0; k < 2048; k++) {
-            size_t c = cnt[k];
-            cnt[k] = sum;
-            sum += c;
+    const fill_ctx *c = vctx;
+    const int64_t p = y0 / c->grain;
+    size_t n = 0;
+    c->nan_x[p] = c->nan_y[p] = -1;
+    for (int64_t y = y0; y < y1; y++) {
+        const ws_px *r = c->px + (size_t)(y + 1) * (size_t)c->w2 + 1;
+        const float *v = seg__row(c->img, (int)y);
+        for (int x = 0; x < c->img->width; x++) {
+            n += r[x].key != WS_OUTSIDE;
+            if (c->img->type == SEG_F32 && v[x] != v[x] && c->nan_y[p] < 0) {
+                c->nan_x[p] = x;
+                c->nan_y[p] = (int)y;
+            }
         }
-        for (size_t i = 0; i < n; i++)
-            tmp[cnt[(a[i] >> shift) & 2047]++] = a[i];
-        uint64_t *t = a;
-        a = tmp;
-        tmp = t;
     }
-    return a;
+    c->at[p] = n;
+}
+
+static void fill_rows(void *vctx, int64_t y0, int64_t y1)
+{
+    const fill_ctx *c = vctx;
+    size_t k = c->at[y0 / c->grain];
+    for (int64_t y = y0; y < y1; y++) {
+        const void *row = seg__row(c->img, (int)y);
+        size_t base = (size_t)(y + 1) * (size_t)c->w2 + 1;
+        for (int x = 0; x < c->img->width; x++)
+            if (c->px[base + (size_t)x].key != WS_OUTSIDE)
+                c->a[k++] = (uint64_t)seg__ws_code(row, c->img->type, x) << 32 | (base + (size_t)x);
+    }
+}
+
+typedef struct key_ctx {
+    const uint64_t *s; /* sorted (code, pixel) */
+    size_t n;
+    ws_px *px;
+    uint32_t *order; /* NULL: no order wanted, no WS_SHARED flag */
+} key_ctx;
+
+/* Key of every pixel of the sorted slots [b, e): its value's first position. */
+static void key_slots(void *vctx, int64_t b, int64_t e)
+{
+    const key_ctx *c = vctx;
+    const uint64_t *s = c->s;
+    size_t st = (size_t)b;
+    while (st > 0 && (s[st - 1] >> 32) == (s[b] >> 32))
+        st--;
+    for (size_t k = (size_t)b; k < (size_t)e;) {
+        size_t en = k + 1;
+        while (en < c->n && (s[en] >> 32) == (s[k] >> 32))
+            en++;
+        uint32_t key = (uint32_t)st | (c->order && en - st > 1 ? WS_SHARED : 0);
+        for (; k < en && k < (size_t)e; k++) {
+            uint32_t j = (uint32_t)s[k];
+            c->px[j].key = key;
+            if (c->order)
+                c->order[k] = j;
+        }
+        st = en;
+    }
 }
 
 int seg__ws_rank_by_sort(const seg_image *img, ws_px *px, int w2, uint32_t *nkeys,
@@ -91,59 +145,83 @@ int seg__ws_rank_by_sort(const seg_image *img, ws_px *px, int w2, uint32_t *nkey
 {
     if (order)
         *order = NULL;
-    const int w = img->width, h = img->height;
-    size_t n = 0;
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++)
-            n += px[(size_t)(y + 1) * (size_t)w2 + (size_t)x + 1].key != WS_OUTSIDE;
-    uint64_t *a = seg__malloc((n ? n : 1) * sizeof(uint64_t));
-    uint64_t *b = seg__malloc((n ? n : 1) * sizeof(uint64_t));
-    size_t *cnt = seg__malloc(2048 * sizeof(size_t));
+    const int h = img->height;
+    const int64_t grain = seg__grain(h, 16);
+    const size_t npieces = (size_t)((h + grain - 1) / grain);
+    fill_ctx fc = {img, px, w2, grain, seg__malloc(npieces * sizeof(size_t)),
+                   seg__malloc(npieces * sizeof(int)), seg__malloc(npieces * sizeof(int)), NULL};
+    uint64_t *b = NULL;
+    uint32_t *o = NULL;
     int rc = SEG_OK;
-    if (!a || !b || !cnt) {
-        rc = seg__fail(SEG_ENOMEM, "watershed_skimage: cannot allocate the value sort");
-        goto done;
-    }
-    n = 0;
-    for (int y = 0; y < h; y++) {
-        const void *row = seg__row(img, y);
-        size_t base = (size_t)(y + 1) * (size_t)w2 + 1;
-        for (int x = 0; x < w; x++)
-            if (px[base + (size_t)x].key != WS_OUTSIDE)
-                a[n++] = (uint64_t)seg__ws_code(row, img->type, x) << 32 | (base + (size_t)x);
-    }
-    uint64_t *s = radix_sort(a, b, n, 32, cnt);
-    if (order) {
-        uint32_t *o = seg__malloc((n ? n : 1) * sizeof(uint32_t));
-        if (!o) {
-            rc = seg__fail(SEG_ENOMEM, "watershed_skimage: cannot allocate the value order");
+    if (!fc.at || !fc.nan_x || !fc.nan_y)
+        goto nomem;
+    seg__parallel_for(h, grain, count_rows, &fc);
+    size_t n = 0;
+    for (size_t p = 0; p < npieces; p++) {
+        if (fc.nan_y[p] >= 0) {
+            rc = seg__fail(SEG_EINVAL, "watershed_skimage: the image has NaN at (%d, %d)",
+                           fc.nan_x[p], fc.nan_y[p]);
             goto done;
         }
-        for (size_t i = 0, e; i < n; i = e) {
-            for (e = i + 1; e < n && (s[e] >> 32) == (s[i] >> 32); e++)
-                ;
-            uint32_t key = (uint32_t)i | (e - i > 1 ? WS_SHARED : 0);
-            for (size_t k = i; k < e; k++) {
-                o[k] = (uint32_t)s[k];
-                px[o[k]].key = key;
-            }
-        }
+        size_t k = fc.at[p];
+        fc.at[p] = n;
+        n += k;
+    }
+    fc.a = seg__malloc((n ? n : 1) * sizeof(uint64_t));
+    b = seg__malloc((n ? n : 1) * sizeof(uint64_t));
+    if (order)
+        o = seg__malloc((n ? n : 1) * sizeof(uint32_t));
+    if (!fc.a || !b || (order && !o))
+        goto nomem;
+    seg__parallel_for(h, grain, fill_rows, &fc);
+    const uint64_t *s = seg__radix_sort64(fc.a, b, n, 32, 64);
+    if (!s)
+        goto nomem;
+    key_ctx kc = {s, n, px, o};
+    seg__parallel_for((int64_t)n, seg__grain((int64_t)n, 1 << 15), key_slots, &kc);
+    *nkeys = (uint32_t)(n ? n : 1);
+    if (order) {
         *order = o;
-        *nkeys = (uint32_t)n;
-        goto done;
+        o = NULL;
     }
-    uint32_t r = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (i && (s[i] >> 32) != (s[i - 1] >> 32))
-            r++;
-        px[(uint32_t)s[i]].key = r;
-    }
-    *nkeys = r + 1;
+    goto done;
+nomem:
+    rc = seg__fail(SEG_ENOMEM, "watershed_skimage: cannot allocate the value sort");
 done:
-    seg__free(a);
+    seg__free(fc.at);
+    seg__free(fc.nan_x);
+    seg__free(fc.nan_y);
+    seg__free(fc.a);
     seg__free(b);
-    seg__free(cnt);
+    seg__free(o);
     return rc;
+}
+
+/* Whether the image looks noise-like: more than half of 4096 pixels spread over it have
+ * distinct values. Then the value table would overflow after costing a pass of
+ * hashing, so ranking goes straight to the sort (both give the same order). */
+int seg__ws_noise_like(const seg_image *img)
+{
+    enum { SAMPLES = 4096, BITS = 13 };
+    const size_t total = (size_t)img->width * (size_t)img->height;
+    if (total < 4 * SAMPLES)
+        return 0;
+    uint32_t code[1 << BITS];
+    uint8_t used[1 << BITS] = {0};
+    ws_ranks set = {code, NULL, used, BITS, 0, 0};
+    size_t step = total / SAMPLES, distinct = 0;
+    for (size_t i = 0; i < SAMPLES; i++) {
+        size_t q = i * step;
+        const void *row = seg__row(img, (int)(q / (size_t)img->width));
+        uint32_t c = seg__ws_code(row, img->type, (int)(q % (size_t)img->width));
+        uint32_t k = seg__ws_slot(&set, c);
+        if (!used[k]) {
+            used[k] = 1;
+            code[k] = c;
+            distinct++;
+        }
+    }
+    return distinct > SAMPLES / 2;
 }
 
 /* One piece of rows of the parallel collection: its own set of distinct codes, and its
@@ -245,22 +323,18 @@ int seg__ws_ranks_build(const seg_image *img, ws_ranks *r, int *nan_x, int *nan_
     size_t n = r->count, size = (size_t)1 << r->bits;
     uint64_t *a = seg__malloc(n * sizeof(uint64_t));
     uint64_t *b = seg__malloc(n * sizeof(uint64_t));
-    size_t *cnt = seg__malloc(2048 * sizeof(size_t));
-    if (!a || !b || !cnt) {
-        seg__free(a);
-        seg__free(b);
-        seg__free(cnt);
-        return seg__fail(SEG_ENOMEM, "watershed_skimage: cannot allocate the value sort");
+    uint64_t *s = NULL;
+    if (a && b) {
+        size_t k = 0;
+        for (size_t i = 0; i < size; i++)
+            if (r->used[i])
+                a[k++] = (uint64_t)r->code[i] << 32 | i;
+        s = seg__radix_sort64(a, b, n, 32, 64);
     }
-    size_t k = 0;
-    for (size_t i = 0; i < size; i++)
-        if (r->used[i])
-            a[k++] = (uint64_t)r->code[i] << 32 | i;
-    uint64_t *s = radix_sort(a, b, n, 32, cnt);
-    for (size_t i = 0; i < n; i++)
-        r->rank[(uint32_t)s[i]] = (uint32_t)i;
+    if (s)
+        for (size_t i = 0; i < n; i++)
+            r->rank[(uint32_t)s[i]] = (uint32_t)i;
     seg__free(a);
     seg__free(b);
-    seg__free(cnt);
-    return SEG_OK;
+    return s ? SEG_OK : seg__fail(SEG_ENOMEM, "watershed_skimage: cannot allocate the value sort");
 }

@@ -719,7 +719,10 @@ int seg_watershed_skimage(const seg_image *image, const seg_image *markers, cons
     ws_ranks ranks = {0};
     int by_sort = 0;
     f.nkeys = image->type == SEG_U8 ? 256u : 65536u;
-    if (!compact && (image->type == SEG_S32 || image->type == SEG_F32)) {
+    if (!compact && (image->type == SEG_S32 || image->type == SEG_F32) &&
+        seg__ws_noise_like(image)) {
+        by_sort = 1; /* the sort finds NaN itself */
+    } else if (!compact && (image->type == SEG_S32 || image->type == SEG_F32)) {
         int nan_x, nan_y;
         rc = seg__ws_ranks_build(image, &ranks, &nan_x, &nan_y);
         if (!rc && nan_y >= 0)
