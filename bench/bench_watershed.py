@@ -1,11 +1,15 @@
 """Distance transforms and marker watersheds against cv2 (same threads) and skimage
 (single-threaded by nature; 1920x1080 only, it takes seconds beyond)."""
+import os
+
 import cv2
 import numpy as np
 
 import run
 import segkit
 from common import label
+
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data")
 
 
 def blobs(w, h, seed=0, sigma=8.0):
@@ -75,3 +79,24 @@ def cases(sizes):
             yield run.Case("watershed skimage u8, 12 seeds", lab,
                            lambda: segkit.watershed_skimage(relief, mk3),
                            lambda: sk_watershed(relief, mk3), "skimage", repeat=3)
+            # float gradient magnitude of a photo, markers from two thresholds (skimage's
+            # region-based example): almost every value distinct, the sorted flood
+            photo = cv2.resize(cv2.imread(os.path.join(DATA, "coffee.png"), cv2.IMREAD_GRAYSCALE),
+                               (w, h))
+            grad = np.hypot(cv2.Sobel(photo, cv2.CV_32F, 1, 0, ksize=5),
+                            cv2.Sobel(photo, cv2.CV_32F, 0, 1, ksize=5))
+            mk4 = np.zeros((h, w), np.int32)
+            mk4[photo < 60], mk4[photo > 180] = 1, 2
+            yield run.Case("watershed skimage gradient f32", lab,
+                           lambda: segkit.watershed_skimage(grad, mk4),
+                           lambda: sk_watershed(grad, mk4), "skimage", repeat=3)
+            noise = r.random((h, w)).astype(np.float32)
+            mk5 = np.zeros((h, w), np.int32)
+            mk5[r.integers(0, h, 100), r.integers(0, w, 100)] = np.arange(1, 101)
+            yield run.Case("watershed skimage noise f32, 100 seeds", lab,
+                           lambda: segkit.watershed_skimage(noise, mk5),
+                           lambda: sk_watershed(noise, mk5), "skimage", repeat=3)
+            yield run.Case("watershed skimage compact 0.01, mask", lab,
+                           lambda: segkit.watershed_skimage(nd, mk2, 1, m, 0.01),
+                           lambda: sk_watershed(nd, mk2, mask=m, compactness=0.01), "skimage",
+                           repeat=3)

@@ -50,22 +50,33 @@ typedef struct item_compact {
 #define LESS_FAST(a, b) ((a).key < (b).key)
 #define LESS_COMPACT(a, b) ((a).value != (b).value ? (a).value < (b).value : (a).age < (b).age)
 
+/* Items before a[0] so that a[4i + 3 .. 4i + 6], the grandchildren of i that a sift
+ * down reads next, share one cache line (16-byte items on a 64-byte aligned block). */
+#define HEAP_PAD(T) (sizeof(T) == 16 ? 1 : 0)
+
 #define DEFINE_HEAP(T, LESS)                                                             \
     typedef struct heap_##T {                                                            \
-        T *a;                                                                            \
+        T *a;    /* the items; a + 3 (the first grandchild) is 64-byte aligned */       \
+        T *base; /* the allocation */                                                    \
         size_t n, cap;                                                                   \
     } heap_##T;                                                                          \
+    static void heap_##T##_free(heap_##T *h)                                             \
+    {                                                                                    \
+        seg__free(h->base);                                                              \
+    }                                                                                    \
     static int heap_##T##_push(heap_##T *h, T e)                                         \
     {                                                                                    \
         if (h->n == h->cap) {                                                            \
             size_t cap = h->cap ? h->cap * 2 : 4096;                                     \
-            T *a = seg__malloc(cap * sizeof(T));                                         \
-            if (!a)                                                                      \
+            T *base = seg__malloc((cap + 4) * sizeof(T));                                \
+            if (!base)                                                                   \
                 return -1;                                                               \
+            T *a = base + HEAP_PAD(T);                                                   \
             if (h->n)                                                                    \
                 memcpy(a, h->a, h->n * sizeof(T));                                       \
-            seg__free(h->a);                                                             \
+            seg__free(h->base);                                                          \
             h->a = a;                                                                    \
+            h->base = base;                                                              \
             h->cap = cap;                                                                \
         }                                                                                \
         T *a = h->a;                                                                     \
@@ -95,6 +106,7 @@ typedef struct item_compact {
             size_t l = 2 * i + 1, r = l + 1, s;                                          \
             if (l >= n)                                                                  \
                 break;                                                                   \
+            __builtin_prefetch(&a[4 * i + 3]); /* the grandchildren: the next level */   \
             s = LESS(a[l], e) ? l : i;                                                   \
             if (r < n && LESS(a[r], s == i ? e : a[s]))                                  \
                 s = r;                                                                   \
@@ -475,7 +487,7 @@ static int flood_fast(flood *f)
         for (size_t i = 0; i < hp.n; i++)
             seeds[i] = hp.a[i].index;
         int rc = seg__ws_flood_sorted(px, f->order, f->nkeys, nb, nnb, seeds, hp.n);
-        seg__free(hp.a);
+        heap_item_fast_free(&hp);
         seg__free(mk_at);
         seg__free(seeds);
         return rc;
@@ -507,13 +519,13 @@ static int flood_fast(flood *f)
 #undef ITEM_PUSH
     }
 finish:
-    seg__free(hp.a);
+    heap_item_fast_free(&hp);
     seg__free(mk_at);
     seg__free(count);
     bq_free(&bq);
     return SEG_OK;
 nomem:
-    seg__free(hp.a);
+    heap_item_fast_free(&hp);
     seg__free(mk_at);
     seg__free(count);
     seg__free(seeds);
@@ -568,10 +580,10 @@ static int flood_compact(flood *f)
                 goto nomem;
         }
     }
-    seg__free(hp.a);
+    heap_item_compact_free(&hp);
     return SEG_OK;
 nomem:
-    seg__free(hp.a);
+    heap_item_compact_free(&hp);
     return seg__fail(SEG_ENOMEM, "watershed_skimage: cannot grow the priority queue");
 }
 
