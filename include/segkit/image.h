@@ -24,7 +24,9 @@ typedef enum seg_type {
     SEG_U8 = 0,
     SEG_U16 = 1,
     SEG_S32 = 2,
-    SEG_F32 = 3
+    SEG_F32 = 3,
+    SEG_F64 = 4 /* so far for seg_watershed_skimage (skimage's float64 images), copy and
+                 * convert; other functions refuse it with SEG_ETYPE */
 } seg_type;
 
 typedef enum seg_order { SEG_ORDER_BGR = 0, SEG_ORDER_RGB = 1 } seg_order;

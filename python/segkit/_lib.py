@@ -82,10 +82,11 @@ def fn(name, argtypes, restype=ctypes.c_int):
     return f
 
 
-SEG_U8, SEG_U16, SEG_S32, SEG_F32 = 0, 1, 2, 3
+SEG_U8, SEG_U16, SEG_S32, SEG_F32, SEG_F64 = 0, 1, 2, 3, 4
 _DTYPE_TO_TYPE = {np.dtype(np.uint8): SEG_U8, np.dtype(np.uint16): SEG_U16,
                   np.dtype(np.int32): SEG_S32, np.dtype(np.float32): SEG_F32}
 _TYPE_TO_DTYPE = {v: k for k, v in _DTYPE_TO_TYPE.items()}
+_TYPE_TO_DTYPE[SEG_F64] = np.dtype(np.float64)
 
 
 class Image(ctypes.Structure):
@@ -102,13 +103,15 @@ if lib.seg_image_struct_size() != ctypes.sizeof(Image):
 fn("seg_image_free", [ImagePtr], None)
 
 
-def as_image(arr, name="image", allow_types=None):
+def as_image(arr, name="image", allow_f64=False):
     """A seg_image view of a numpy array (2-D gray or H x W x C), without a copy when the
-    pixels of each row are contiguous. Returns (Image, array kept alive)."""
+    pixels of each row are contiguous. float64 only where the function takes it
+    (allow_f64). Returns (Image, array kept alive)."""
     arr = np.asarray(arr)
     if arr.dtype == np.bool_:
         arr = arr.view(np.uint8)
-    if arr.dtype not in _DTYPE_TO_TYPE:
+    f64 = allow_f64 and arr.dtype == np.float64
+    if arr.dtype not in _DTYPE_TO_TYPE and not f64:
         raise Error(-8, "%s: dtype %s is not supported (uint8, uint16, int32, float32)"
                     % (name, arr.dtype))
     if arr.ndim == 2:
@@ -126,7 +129,8 @@ def as_image(arr, name="image", allow_types=None):
     if not row_ok or arr.strides[0] < w * c * item or not arr.flags.aligned:
         arr = np.ascontiguousarray(arr)
     img = Image(arr.ctypes.data if arr.size else None, w, h,
-                arr.strides[0] if h > 1 else w * c * item, c, _DTYPE_TO_TYPE[arr.dtype], 0)
+                arr.strides[0] if h > 1 else w * c * item, c,
+                SEG_F64 if f64 else _DTYPE_TO_TYPE[arr.dtype], 0)
     return img, arr
 
 

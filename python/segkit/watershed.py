@@ -9,6 +9,8 @@ from ._lib import Error, Image, ImagePtr, as_image, check, fn, to_array
 
 __all__ = ["watershed", "watershed_skimage"]
 
+_NATIVE = {np.dtype(t) for t in (np.uint8, np.uint16, np.int32, np.float32, np.float64)}
+
 _ws = fn("seg_watershed", [ImagePtr, ImagePtr])
 _wsk = fn("seg_watershed_skimage", [ImagePtr, ImagePtr, ImagePtr, ImagePtr, ctypes.c_int,
                                     ctypes.c_double, ctypes.c_int])
@@ -46,9 +48,10 @@ def watershed_skimage(image, markers, connectivity=1, mask=None, compactness=0,
                       watershed_line=False):
     """skimage.segmentation.watershed(image, markers, connectivity, mask=mask,
     compactness=compactness, watershed_line=watershed_line) for 2-D images: image of
-    uint8, uint16, int32 or float32 (bool, int8/int16 and uint32/float64 values that
-    those hold exactly are converted), integer markers (converted to int32 as skimage
-    does), optional boolean mask. Returns the int32 label image."""
+    uint8, uint16, int32, float32 or float64 as they are; bool, int8 and int16 widened;
+    any other integer or float type converted to float64 as skimage converts every
+    image. Integer markers (converted to int32 as skimage does), optional boolean mask.
+    Returns the int32 label image."""
     if markers is None:
         raise Error(-1, "watershed_skimage: markers are required (an integer array)")
     image = np.asarray(image)
@@ -58,11 +61,8 @@ def watershed_skimage(image, markers, connectivity=1, mask=None, compactness=0,
         image = image.astype(np.int32) if image.dtype == np.int8 else image.view(np.uint8)
     elif image.dtype == np.int16:
         image = image.astype(np.int32)
-    elif image.dtype == np.float64:
-        f = image.astype(np.float32)
-        if not np.array_equal(f, image, equal_nan=True):
-            raise Error(-8, "watershed_skimage: float64 values must be exact in float32")
-        image = f
+    elif image.dtype.kind in "iuf" and image.dtype not in _NATIVE:
+        image = image.astype(np.float64)
     markers = np.asarray(markers)
     if markers.dtype.kind not in "iub":
         raise Error(-8, "watershed_skimage: markers must be an integer array (got %s)"
@@ -71,7 +71,7 @@ def watershed_skimage(image, markers, connectivity=1, mask=None, compactness=0,
         raise Error(-9, "watershed_skimage: markers shape %s differs from the image's %s"
                     % (markers.shape, image.shape))
     markers = markers.astype(np.int32, copy=False)
-    img, keep = as_image(image, "image")
+    img, keep = as_image(image, "image", allow_f64=True)
     mk, mkeep = as_image(markers, "markers")
     mask_ptr = None
     if mask is not None:

@@ -17,6 +17,7 @@ size_t seg_type_size(seg_type type)
     case SEG_U16: return 2;
     case SEG_S32: return 4;
     case SEG_F32: return 4;
+    case SEG_F64: return 8;
     }
     return 0;
 }
@@ -28,6 +29,7 @@ const char *seg__type_name(seg_type t)
     case SEG_U16: return "u16";
     case SEG_S32: return "s32";
     case SEG_F32: return "f32";
+    case SEG_F64: return "f64";
     }
     return "unknown";
 }
@@ -213,6 +215,7 @@ static double load(const void *row, int i, seg_type t)
     case SEG_U16: return ((const uint16_t *)row)[i];
     case SEG_S32: return ((const int32_t *)row)[i];
     case SEG_F32: return ((const float *)row)[i];
+    case SEG_F64: return ((const double *)row)[i];
     }
     return 0;
 }
@@ -222,6 +225,10 @@ static void store(void *row, int i, seg_type t, double v)
 {
     if (t == SEG_F32) {
         ((float *)row)[i] = (float)v;
+        return;
+    }
+    if (t == SEG_F64) {
+        ((double *)row)[i] = v;
         return;
     }
     double lo = t == SEG_S32 ? -2147483648.0 : 0.0;

@@ -54,6 +54,8 @@ int seg__canvas_init(seg__canvas *c, seg_image *img, const double color[4], cons
             memcpy(c->color, &f, 4);
             break;
         }
+        case SEG_F64: /* refused by the type check above */
+            break;
         }
     }
     return SEG_OK;

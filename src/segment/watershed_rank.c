@@ -9,6 +9,7 @@
  * each pixel's key is then the sorted position of its value's first pixel. */
 #include "segment/watershed_internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define HASH_MAX_DISTINCT (1u << 18)
@@ -67,6 +68,75 @@ static int set_insert(ws_ranks *s, uint32_t c, uint32_t max)
 
 /* ---- ranking by sorting (noise-like images) ---- */
 
+/* The 32-bit code a pixel is sorted by: its value's order-preserving code; for float64,
+ * that of the value rounded to float32 (rounding keeps the order but may merge values:
+ * split_f64_runs restores them). */
+static inline uint32_t sort_code(const void *row, seg_type t, int x)
+{
+    if (t == SEG_F64)
+        return seg__ws_code_f32((float)((const double *)row)[x]);
+    return seg__ws_code(row, t, x);
+}
+
+static inline uint64_t code_f64(double v)
+{
+    v += 0.0; /* -0 and +0 compare equal, as in skimage */
+    uint64_t b;
+    __builtin_memcpy(&b, &v, sizeof b);
+    return (b & 0x8000000000000000ull) ? ~b : (b | 0x8000000000000000ull);
+}
+
+typedef struct f64_item {
+    uint64_t code;
+    uint32_t pixel;
+} f64_item;
+
+static int cmp_f64_item(const void *pa, const void *pb)
+{
+    const f64_item *a = pa, *b = pb;
+    return a->code < b->code ? -1 : a->code > b->code;
+}
+
+/* After sorting by the float32-rounded code: order each run of equal rounded codes by
+ * the exact float64 value, then replace every key's high half by a counter of distinct
+ * values, so that neighbours in the order compare equal exactly when their values do.
+ * Padded index p is image pixel (p / w2 - 1, p % w2 - 1). */
+static int split_f64_runs(uint64_t *s, size_t n, const seg_image *img, int w2)
+{
+    f64_item *run = NULL;
+    size_t cap = 0;
+    uint64_t group = 0;
+    for (size_t i = 0, e; i < n; i = e) {
+        for (e = i + 1; e < n && (s[e] >> 32) == (s[i] >> 32); e++)
+            ;
+        if (e - i == 1) {
+            s[i] = group++ << 32 | (uint32_t)s[i];
+            continue;
+        }
+        if (e - i > cap) {
+            seg__free(run);
+            cap = SEG_MAX(e - i, 2 * cap);
+            run = seg__malloc(cap * sizeof *run);
+            if (!run)
+                return -1;
+        }
+        for (size_t k = i; k < e; k++) {
+            uint32_t p = (uint32_t)s[k];
+            const double *row = seg__row(img, (int)(p / (uint32_t)w2) - 1);
+            run[k - i] = (f64_item){code_f64(row[p % (uint32_t)w2 - 1]), p};
+        }
+        qsort(run, e - i, sizeof *run, cmp_f64_item);
+        for (size_t k = i; k < e; k++) {
+            if (k > i && run[k - i].code != run[k - i - 1].code)
+                group++;
+            s[k] = group << 32 | run[k - i].pixel;
+        }
+        group++;
+    }
+    seg__free(run);
+    return 0;
+}
+
 typedef struct fill_ctx {
     const seg_image *img;
     ws_px *px;
@@ -85,10 +155,14 @@ static void count_rows(void *vctx, int64_t y0, int64_t y1)
     c->nan_x[p] = c->nan_y[p] = -1;
     for (int64_t y = y0; y < y1; y++) {
         const ws_px *r = c->px + (size_t)(y + 1) * (size_t)c->w2 + 1;
-        const float *v = seg__row(c->img, (int)y);
+        const void *row = seg__row(c->img, (int)y);
+        const seg_type t = c->img->type;
         for (int x = 0; x < c->img->width; x++) {
             n += r[x].key != WS_OUTSIDE;
-            if (c->img->type == SEG_F32 && v[x] != v[x] && c->nan_y[p] < 0) {
+            int nan = t == SEG_F32   ? ((const float *)row)[x] != ((const float *)row)[x]
+                      : t == SEG_F64 ? ((const double *)row)[x] != ((const double *)row)[x]
+                                     : 0;
+            if (nan && c->nan_y[p] < 0) {
                 c->nan_x[p] = x;
                 c->nan_y[p] = (int)y;
             }
@@ -106,7 +180,7 @@ static void fill_rows(void *vctx, int64_t y0, int64_t y1)
         size_t base = (size_t)(y + 1) * (size_t)c->w2 + 1;
         for (int x = 0; x < c->img->width; x++)
             if (c->px[base + (size_t)x].key != WS_OUTSIDE)
-                c->a[k++] = (uint64_t)seg__ws_code(row, c->img->type, x) << 32 | (base + (size_t)x);
+                c->a[k++] = (uint64_t)sort_code(row, c->img->type, x) << 32 | (base + (size_t)x);
     }
 }
 
@@ -174,8 +248,8 @@ int seg__ws_rank_by_sort(const seg_image *img, ws_px *px, int w2, uint32_t *nkey
     if (!fc.a || !b || (order && !o))
         goto nomem;
     seg__parallel_for(h, grain, fill_rows, &fc);
-    const uint64_t *s = seg__radix_sort64(fc.a, b, n, 32, 64);
-    if (!s)
+    uint64_t *s = seg__radix_sort64(fc.a, b, n, 32, 64);
+    if (!s || (img->type == SEG_F64 && split_f64_runs(s, n, img, w2)))
         goto nomem;
     key_ctx kc = {s, n, px, o};
     seg__parallel_for((int64_t)n, seg__grain((int64_t)n, 1 << 15), key_slots, &kc);

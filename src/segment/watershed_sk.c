@@ -594,6 +594,7 @@ static double value_at(const void *row, seg_type t, int x)
     case SEG_U16: return ((const uint16_t *)row)[x];
     case SEG_S32: return ((const int32_t *)row)[x];
     case SEG_F32: return ((const float *)row)[x];
+    case SEG_F64: return ((const double *)row)[x];
     }
     return 0;
 }
@@ -672,7 +673,8 @@ int seg_watershed_skimage(const seg_image *image, const seg_image *markers, cons
 {
     seg__clear_error();
     const char *who = "watershed_skimage";
-    int rc = seg__check_input(image, SEG_TYPES(SEG_U8, SEG_U16, SEG_S32, SEG_F32), 1u << 1, who);
+    int rc = seg__check_input(image, SEG_TYPES(SEG_U8, SEG_U16, SEG_S32, SEG_F32, SEG_F64),
+                              1u << 1, who);
     if (rc)
         return rc;
     const int w = image->width, h = image->height;
@@ -704,11 +706,11 @@ int seg_watershed_skimage(const seg_image *image, const seg_image *markers, cons
     if (!seg__mul((size_t)f.w2, (size_t)f.h2, &total) || total >= (size_t)INT32_MAX)
         return seg__fail(SEG_ELIMIT, "%s: %dx%d exceeds 2^31 padded pixels", who, w, h);
     const int compact = compactness > 0;
-    if (compact && image->type == SEG_F32) /* otherwise found while ranking */
-        for (int y = 0; y < h; y++) {
-            const float *r = seg__row(image, y);
+    if (compact && (image->type == SEG_F32 || image->type == SEG_F64))
+        for (int y = 0; y < h; y++) { /* otherwise found while ranking */
+            const void *r = seg__row(image, y);
             for (int x = 0; x < w; x++)
-                if (isnan(r[x]))
+                if (isnan(value_at(r, image->type, x)))
                     return seg__fail(SEG_EINVAL, "%s: the image has NaN at (%d, %d)", who, x,
                                      y);
         }
@@ -731,9 +733,10 @@ int seg_watershed_skimage(const seg_image *image, const seg_image *markers, cons
     ws_ranks ranks = {0};
     int by_sort = 0;
     f.nkeys = image->type == SEG_U8 ? 256u : 65536u;
-    if (!compact && (image->type == SEG_S32 || image->type == SEG_F32) &&
-        seg__ws_noise_like(image)) {
-        by_sort = 1; /* the sort finds NaN itself */
+    if (!compact && (image->type == SEG_F64 ||
+                     ((image->type == SEG_S32 || image->type == SEG_F32) &&
+                      seg__ws_noise_like(image)))) {
+        by_sort = 1; /* the sort finds NaN itself; float64 is always ranked by sorting */
     } else if (!compact && (image->type == SEG_S32 || image->type == SEG_F32)) {
         int nan_x, nan_y;
         rc = seg__ws_ranks_build(image, &ranks, &nan_x, &nan_y);

@@ -114,8 +114,36 @@ static void test_cpu(void)
     CHECK_EQ_INT(seg__cpu_active(), f);
 }
 
+/* float64 images: made, copied and converted; functions that do not take them say so
+ * instead of reading eight-byte pixels as something else. */
+static void test_f64(void)
+{
+    seg_image u8 = {0}, f = {0}, back = {0}, out = {0};
+    CHECK_EQ_INT(seg_image_alloc(&u8, 5, 3, 1, SEG_U8), SEG_OK);
+    for (int y = 0; y < 3; y++)
+        for (int x = 0; x < 5; x++)
+            ((uint8_t *)seg__row(&u8, y))[x] = (uint8_t)(40 * y + x);
+    CHECK_EQ_INT(seg_type_size(SEG_F64), 8);
+    CHECK_EQ_INT(seg_image_convert(&u8, &f, SEG_F64, 0.5, 0.25), SEG_OK);
+    CHECK(f.type == SEG_F64 && ((double *)seg__row(&f, 2))[3] == 83 * 0.5 + 0.25);
+    CHECK_EQ_INT(seg_image_convert(&f, &back, SEG_U8, 2.0, -0.5), SEG_OK);
+    CHECK(memcmp(seg__row(&back, 2), seg__row(&u8, 2), 5) == 0);
+    const double color[4] = {1, 1, 1, 1};
+    CHECK_EQ_INT(seg_threshold(&f, &out, 10, 255, 0, NULL), SEG_ETYPE);
+    CHECK_EQ_INT(seg_gaussian_blur(&f, &out, 3, 3, 0, 0, 4), SEG_ETYPE);
+    CHECK_EQ_INT(seg_draw_line(&f, 0, 0, 4, 2, color, 1, 8), SEG_ETYPE);
+    CHECK(strstr(seg_last_error(), "f64") != NULL);
+    CHECK_EQ_INT(seg_cvt_color(&f, &out, 6), SEG_ETYPE);
+    CHECK_EQ_INT(seg_imwrite("/nonexistent/x.png", &f, NULL), SEG_EUNSUPPORTED); /* as f32 */
+    CHECK(out.data == NULL);
+    seg_image_free(&u8);
+    seg_image_free(&f);
+    seg_image_free(&back);
+}
+
 int main(void)
 {
+    test_f64();
     test_alloc_and_views();
     test_overflow();
     test_convert();

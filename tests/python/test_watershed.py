@@ -285,6 +285,52 @@ def test_sk_many_distinct_values():
     check_sk(grad, mk, None, [(1, 0, False), (2, 0, False)])
 
 
+def test_sk_float64_images():
+    """float64 as skimage users have it (scipy's distance transform, skimage's sobel):
+    ranked by sorting, float32-rounded first and runs of merged values split by the
+    exact value; compact watershed on the float64 values. Other numeric types go
+    through float64 as skimage converts them."""
+    from scipy import ndimage as ndi
+    from skimage.filters import sobel
+    x, y = np.indices((200, 230))  # skimage's gallery example: two overlapping circles
+    img = ((x - 70) ** 2 + (y - 80) ** 2 < 40 ** 2) | ((x - 120) ** 2 + (y - 140) ** 2 < 50 ** 2)
+    d = ndi.distance_transform_edt(img)
+    assert d.dtype == np.float64 and not np.array_equal(d.astype(np.float32), d)
+    peaks = (d == ndi.maximum_filter(d, 9)) & img
+    markers = ndi.label(peaks)[0].astype(np.int32)
+    check_sk(-d, markers, img, SK_OPTIONS)
+    coins = cv2.imread(sample_path("coins.png"), cv2.IMREAD_GRAYSCALE)
+    el = sobel(coins)
+    mk = np.zeros(coins.shape, np.int32)
+    mk[coins < 30], mk[coins > 150] = 1, 2
+    check_sk(el, mk, None, [(1, 0, False), (2, 0, False), (1, 0, True), (1, 0.01, False)])
+    rng = np.random.default_rng(31)
+    v = rng.random((300, 400))
+    v[:, ::2] = v[:, 1::2] + 1e-12  # distinct in float64, equal once rounded to float32
+    v[100:140, 50:90] = 0.25  # a plateau
+    v[5, 5], v[6, 6] = -0.0, 0.0  # equal in float64
+    mk = np.zeros(v.shape, np.int32)
+    mk[rng.integers(0, 300, 60), rng.integers(0, 400, 60)] = rng.integers(1, 9, 60)
+    mask = rng.random(v.shape) > 0.1
+    check_sk(v, mk, mask, [(1, 0, False), (2, 0, False), (1, 0, True), (2, 0, True)])
+    for threads in (1, 2):
+        segkit.set_num_threads(threads)
+        try:
+            assert np.array_equal(segkit.watershed_skimage(v, mk),
+                                  sk_watershed(v, mk))
+        finally:
+            segkit.set_num_threads(0)
+    for dt in (np.int64, np.uint32, np.float16, np.uint64):
+        im = rng.integers(0, 50, (60, 70)).astype(dt)
+        assert np.array_equal(segkit.watershed_skimage(im, mk[:60, :70]),
+                              sk_watershed(im, mk[:60, :70])), dt
+    bad = v.copy()
+    bad[200, 17] = np.nan
+    for comp in (0, 0.5):
+        with pytest.raises(segkit.Error, match=r"NaN at \(17, 200\)"):
+            segkit.watershed_skimage(bad, mk, compactness=comp)
+
+
 def test_sk_bad_input():
     im = np.zeros((8, 9), np.float32)
     mk = np.zeros((8, 9), np.int32)
