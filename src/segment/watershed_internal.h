@@ -25,6 +25,15 @@ static inline uint32_t seg__ws_code_f32(float v)
     return (b & 0x80000000u) ? ~b : (b | 0x80000000u);
 }
 
+/* Order-preserving code of a double (equal values, +0 and -0 included, equal codes). */
+static inline uint64_t seg__ws_code_f64(double v)
+{
+    v += 0.0;
+    uint64_t b;
+    __builtin_memcpy(&b, &v, sizeof b);
+    return (b & 0x8000000000000000ull) ? ~b : (b | 0x8000000000000000ull);
+}
+
 /* Order-preserving 32-bit code of an s32 or f32 value. */
 static inline uint32_t seg__ws_code(const void *row, seg_type t, int x)
 {

@@ -78,14 +78,6 @@ static inline uint32_t sort_code(const void *row, seg_type t, int x)
     return seg__ws_code(row, t, x);
 }
 
-static inline uint64_t code_f64(double v)
-{
-    v += 0.0; /* -0 and +0 compare equal, as in skimage */
-    uint64_t b;
-    __builtin_memcpy(&b, &v, sizeof b);
-    return (b & 0x8000000000000000ull) ? ~b : (b | 0x8000000000000000ull);
-}
-
 typedef struct f64_item {
     uint64_t code;
     uint32_t pixel;
@@ -123,7 +115,7 @@ static int split_f64_runs(uint64_t *s, size_t n, const seg_image *img, int w2)
         for (size_t k = i; k < e; k++) {
             uint32_t p = (uint32_t)s[k];
             const double *row = seg__row(img, (int)(p / (uint32_t)w2) - 1);
-            run[k - i] = (f64_item){code_f64(row[p % (uint32_t)w2 - 1]), p};
+            run[k - i] = (f64_item){seg__ws_code_f64(row[p % (uint32_t)w2 - 1]), p};
         }
         qsort(run, e - i, sizeof *run, cmp_f64_item);
         for (size_t k = i; k < e; k++) {

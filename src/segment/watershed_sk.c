@@ -25,13 +25,13 @@
  *   neighbourhood is prefetched.
  * The compact variant needs float64 priorities (value + compactness * distance) and
  * keeps skimage's heap throughout (24-byte items, (value, age) compared in order). */
-#include "segment/watershed_internal.h"
+#include "segment/watershed_flood.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- the binary heap of heap_general.pxi, generated for two item types ---- */
+/* ---- skimage's binary heap (watershed_flood.h) on packed keys ---- */
 
 typedef struct item_fast {
     uint64_t key;  /* value rank << 32 | age */
@@ -39,129 +39,9 @@ typedef struct item_fast {
     int32_t label; /* label this item carries (watershed-line mode) */
 } item_fast;
 
-typedef struct item_compact {
-    uint64_t value; /* order-preserving code of the float64 priority */
-    uint32_t age;
-    uint32_t index;
-    uint32_t source;
-    uint32_t pad;
-} item_compact;
-
 #define LESS_FAST(a, b) ((a).key < (b).key)
-#define LESS_COMPACT(a, b) ((a).value != (b).value ? (a).value < (b).value : (a).age < (b).age)
-
-/* Items before a[0] so that a[4i + 3 .. 4i + 6], the grandchildren of i that a sift
- * down reads next, share one cache line (16-byte items on a 64-byte aligned block). */
-#define HEAP_PAD(T) (sizeof(T) == 16 ? 1 : 0)
-
-#define DEFINE_HEAP(T, LESS)                                                             \
-    typedef struct heap_##T {                                                            \
-        T *a;    /* the items; a + 3 (the first grandchild) is 64-byte aligned */       \
-        T *base; /* the allocation */                                                    \
-        size_t n, cap;                                                                   \
-    } heap_##T;                                                                          \
-    static void heap_##T##_free(heap_##T *h)                                             \
-    {                                                                                    \
-        seg__free(h->base);                                                              \
-    }                                                                                    \
-    static int heap_##T##_push(heap_##T *h, T e)                                         \
-    {                                                                                    \
-        if (h->n == h->cap) {                                                            \
-            size_t cap = h->cap ? h->cap * 2 : 4096;                                     \
-            T *base = seg__malloc((cap + 4) * sizeof(T));                                \
-            if (!base)                                                                   \
-                return -1;                                                               \
-            T *a = base + HEAP_PAD(T);                                                   \
-            if (h->n)                                                                    \
-                memcpy(a, h->a, h->n * sizeof(T));                                       \
-            seg__free(h->base);                                                          \
-            h->a = a;                                                                    \
-            h->base = base;                                                              \
-            h->cap = cap;                                                                \
-        }                                                                                \
-        T *a = h->a;                                                                     \
-        size_t c = h->n++;                                                               \
-        while (c > 0) {                                                                  \
-            size_t p = (c + 1) / 2 - 1;                                                  \
-            if (!LESS(e, a[p]))                                                          \
-                break;                                                                   \
-            a[c] = a[p];                                                                 \
-            c = p;                                                                       \
-        }                                                                                \
-        a[c] = e;                                                                        \
-        return 0;                                                                        \
-    }                                                                                    \
-    /* skimage: move the last item to the root, then swap it with the smaller child     \
-     * (left wins ties, strict comparisons) while a child is smaller. */                 \
-    static T heap_##T##_pop(heap_##T *h)                                                 \
-    {                                                                                    \
-        T *a = h->a;                                                                     \
-        T top = a[0];                                                                    \
-        size_t n = --h->n;                                                               \
-        if (n == 0)                                                                      \
-            return top;                                                                  \
-        T e = a[n];                                                                      \
-        size_t i = 0;                                                                    \
-        for (;;) {                                                                       \
-            size_t l = 2 * i + 1, r = l + 1, s;                                          \
-            if (l >= n)                                                                  \
-                break;                                                                   \
-            __builtin_prefetch(&a[4 * i + 3]); /* the grandchildren: the next level */   \
-            s = LESS(a[l], e) ? l : i;                                                   \
-            if (r < n && LESS(a[r], s == i ? e : a[s]))                                  \
-                s = r;                                                                   \
-            if (s == i)                                                                  \
-                break;                                                                   \
-            a[i] = a[s];                                                                 \
-            i = s;                                                                       \
-        }                                                                                \
-        a[i] = e;                                                                        \
-        return top;                                                                      \
-    }
 
 DEFINE_HEAP(item_fast, LESS_FAST)
-DEFINE_HEAP(item_compact, LESS_COMPACT)
-
-/* ---- the flood ---- */
-
-typedef struct flood {
-    int w2, h2;      /* padded size */
-    ws_px *px;       /* padded pixels */
-    double *value;   /* padded float64 values (compact variant) */
-    ptrdiff_t nb[8]; /* neighbour offsets in skimage's order */
-    int nnb;
-    int wsl;
-    double compactness;
-    uint32_t nkeys;
-    uint32_t *order; /* sorted-position keys (seg__ws_rank_by_sort): the pixels in order */
-} flood;
-
-static inline int inside(const ws_px *p)
-{
-    return p->key != WS_OUTSIDE;
-}
-
-/* skimage's _diff_neighbors: true (and the pixel leaves the mask) when its in-mask
- * neighbours carry two different non-zero labels; true also for a masked-out pixel. */
-static int diff_neighbors(flood *f, size_t idx)
-{
-    ws_px *px = f->px;
-    if (!inside(&px[idx]))
-        return 1;
-    int32_t l0 = 0;
-    for (int i = 0; i < f->nnb; i++) {
-        const ws_px *q = &px[idx + (size_t)f->nb[i]];
-        if (!inside(q))
-            continue;
-        if (!l0) {
-            l0 = q->out;
-        } else if (q->out && q->out != l0) {
-            px[idx].key = WS_OUTSIDE;
-            return 1;
-        }
-    }
-    return 0;
-}
 
 /* ---- bucket queue: one FIFO per rank, a two-level bitmap of the non-empty ones ---- */
 
@@ -533,60 +413,6 @@ nomem:
     return seg__fail(SEG_ENOMEM, "watershed_skimage: cannot grow the priority queue");
 }
 
-static inline uint64_t code_f64(double v)
-{
-    v += 0.0;
-    uint64_t b;
-    memcpy(&b, &v, sizeof b);
-    return (b & 0x8000000000000000ull) ? ~b : (b | 0x8000000000000000ull);
-}
-
-static int flood_compact(flood *f)
-{
-    heap_item_compact hp = {0};
-    const size_t total = (size_t)f->w2 * (size_t)f->h2;
-    ws_px *px = f->px;
-    for (size_t i = 0; i < total; i++) {
-        if (px[i].out) {
-            item_compact e = {code_f64(f->value[i]), 0, (uint32_t)i, (uint32_t)i, 0};
-            if (heap_item_compact_push(&hp, e))
-                goto nomem;
-        }
-    }
-    uint32_t age = 1;
-    const size_t w2 = (size_t)f->w2;
-    while (hp.n) {
-        item_compact e = heap_item_compact_pop(&hp);
-        size_t idx = e.index;
-        if (px[idx].out && idx != e.source)
-            continue;
-        if (f->wsl && diff_neighbors(f, idx))
-            continue;
-        px[idx].out = px[e.source].out;
-        const double sy = (double)(e.source / w2), sx = (double)(e.source % w2);
-        for (int k = 0; k < f->nnb; k++) {
-            size_t j = idx + (size_t)f->nb[k];
-            if (!inside(&px[j]) || px[j].out)
-                continue;
-            age++;
-            /* skimage's _euclid_dist: sum of squared per-axis differences, then sqrt */
-            double dy = (double)(j / w2) - sy, dx = (double)(j % w2) - sx, r = 0;
-            r += dy * dy;
-            r += dx * dx;
-            double v = f->value[j];
-            v += f->compactness * sqrt(r);
-            item_compact n = {code_f64(v), age, (uint32_t)j, e.source, 0};
-            if (heap_item_compact_push(&hp, n))
-                goto nomem;
-        }
-    }
-    heap_item_compact_free(&hp);
-    return SEG_OK;
-nomem:
-    heap_item_compact_free(&hp);
-    return seg__fail(SEG_ENOMEM, "watershed_skimage: cannot grow the priority queue");
-}
-
 static double value_at(const void *row, seg_type t, int x)
 {
     switch (t) {
@@ -758,7 +584,7 @@ int seg_watershed_skimage(const seg_image *image, const seg_image *markers, cons
         if (rc)
             goto done;
     }
-    rc = compact ? flood_compact(&f) : flood_fast(&f);
+    rc = compact ? seg__ws_flood_compact(&f) : flood_fast(&f);
     if (rc)
         goto done;
     rc = seg__image_prepare(out, w, h, 1, SEG_S32, who);
