@@ -91,7 +91,11 @@ static inline __attribute__((always_inline)) void run(pos_queue *q, ws_px *restr
              * in early, without a stall, for the pop that reads it */
             slot[at] = (uint32_t)j;
             pq_set(bits0, bits1, at);
-            cur = at < cur ? at : cur;
+            if (at < cur) { /* below the flood level: j is among the next pops */
+                __builtin_prefetch(&px[j - (size_t)w2]);
+                __builtin_prefetch(&px[j + (size_t)w2]);
+                cur = at;
+            }
             live++;
         }
     }
