@@ -64,7 +64,8 @@ def watershed_skimage(image, markers, connectivity=1, mask=None, compactness=0,
     elif image.dtype.kind in "iuf" and image.dtype not in _NATIVE:
         image = image.astype(np.float64)
     if image.dtype == np.float64:  # float32 when exact: its value table is faster to build
-        f = image.astype(np.float32)
+        with np.errstate(over="ignore", invalid="ignore"):  # values beyond float32's range
+            f = image.astype(np.float32)
         if np.array_equal(f, image, equal_nan=True):
             image = f
     markers = np.asarray(markers)

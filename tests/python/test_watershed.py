@@ -2,6 +2,7 @@
 parity (scikit-image 0.19) on random inputs, blobs, touching discs, coins and the nuclei
 images; bad input."""
 import glob
+import warnings
 
 import cv2
 import numpy as np
@@ -324,6 +325,13 @@ def test_sk_float64_images():
         im = rng.integers(0, 50, (60, 70)).astype(dt)
         assert np.array_equal(segkit.watershed_skimage(im, mk[:60, :70]),
                               sk_watershed(im, mk[:60, :70])), dt
+    big = v * 1e300  # beyond float32, infinities, subnormals
+    big[rng.random(v.shape) < 0.05] = np.inf
+    big[rng.random(v.shape) < 0.05] = -np.inf
+    big[rng.random(v.shape) < 0.05] = 1e-310
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow warning from the float32 test
+        check_sk(big, mk, None, [(1, 0, False), (2, 0, True)])
     bad = v.copy()
     bad[200, 17] = np.nan
     for comp in (0, 0.5):
