@@ -96,6 +96,12 @@ def cases(sizes):
             yield run.Case("watershed skimage noise f32, 100 seeds", lab,
                            lambda: segkit.watershed_skimage(noise, mk5),
                            lambda: sk_watershed(noise, mk5), "skimage", repeat=3)
+            # float64 as scipy returns it (skimage's gallery recipe): not exact in float32
+            from scipy import ndimage as ndi
+            nd64 = -ndi.distance_transform_edt(b)
+            yield run.Case("watershed skimage -edt f64, mask", lab,
+                           lambda: segkit.watershed_skimage(nd64, mk2, 1, m),
+                           lambda: sk_watershed(nd64, mk2, mask=m), "skimage", repeat=3)
             yield run.Case("watershed skimage compact 0.01, mask", lab,
                            lambda: segkit.watershed_skimage(nd, mk2, 1, m, 0.01),
                            lambda: sk_watershed(nd, mk2, mask=m, compactness=0.01), "skimage",

@@ -63,11 +63,6 @@ def watershed_skimage(image, markers, connectivity=1, mask=None, compactness=0,
         image = image.astype(np.int32)
     elif image.dtype.kind in "iuf" and image.dtype not in _NATIVE:
         image = image.astype(np.float64)
-    if image.dtype == np.float64:  # float32 when exact: its value table is faster to build
-        with np.errstate(over="ignore", invalid="ignore"):  # values beyond float32's range
-            f = image.astype(np.float32)
-        if np.array_equal(f, image, equal_nan=True):
-            image = f
     markers = np.asarray(markers)
     if markers.dtype.kind not in "iub":
         raise Error(-8, "watershed_skimage: markers must be an integer array (got %s)"

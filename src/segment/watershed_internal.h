@@ -78,6 +78,13 @@ void seg__ws_ranks_free(ws_ranks *r);
 int seg__ws_rank_by_sort(const seg_image *img, ws_px *px, int w2, uint32_t *nkeys,
                          uint32_t **order);
 
+/* For a float64 image: 1 when rounding to float32 keeps every value apart (no two
+ * distinct values, NaN aside, round to one float32) and the image has at most 2^18
+ * distinct values; *rounded is then the rounded image (owned, seg_image_free), whose
+ * ranks are the same and whose value table is quicker to build than a sort. 0 when not
+ * (*rounded left empty), SEG_ENOMEM on allocation failure. */
+int seg__ws_f64_rounds_apart(const seg_image *img, seg_image *rounded);
+
 /* Whether a sample of the image has mostly distinct values (rank by sorting). */
 int seg__ws_noise_like(const seg_image *img);
 

@@ -263,6 +263,64 @@ done:
     return rc;
 }
 
+/* See watershed_internal.h. One pass, keeping for each float32 code seen the float64
+ * value it came from; a second value for a code means rounding merged two values. */
+int seg__ws_f64_rounds_apart(const seg_image *img, seg_image *rounded)
+{
+    enum { BITS = 19 }; /* twice HASH_MAX_DISTINCT: more distinct values sort anyway */
+    const size_t slots = (size_t)1 << BITS;
+    uint32_t *code = seg__malloc(slots * sizeof(uint32_t));
+    double *val = seg__malloc(slots * sizeof(double));
+    uint8_t *used = seg__calloc(slots, 1);
+    int rc = -1;
+    if (!code || !val || !used ||
+        seg_image_alloc(rounded, img->width, img->height, 1, SEG_F32) != SEG_OK)
+        goto done;
+    rc = 0;
+    size_t count = 0;
+    uint32_t last = 0;
+    double last_v = 0;
+    int have = 0;
+    for (int y = 0; y < img->height; y++) {
+        const double *r = seg__row(img, y);
+        float *o = seg__row(rounded, y);
+        for (int x = 0; x < img->width; x++) {
+            const double v = r[x];
+            o[x] = (float)v;
+            const uint32_t c = seg__ws_code_f32(o[x]);
+            if (have && c == last) {
+                if (v != last_v) /* merged (or NaN: the sort path names it) */
+                    goto done;
+                continue;
+            }
+            uint32_t i = (c * 0x9E3779B1u) >> (32 - BITS);
+            while (used[i] && code[i] != c)
+                i = (i + 1) & (uint32_t)(slots - 1);
+            if (!used[i]) {
+                if (++count > HASH_MAX_DISTINCT)
+                    goto done;
+                used[i] = 1;
+                code[i] = c;
+                val[i] = v;
+            } else if (val[i] != v) {
+                goto done;
+            }
+            last = c;
+            last_v = v;
+            have = 1;
+        }
+    }
+    rc = 1;
+done:
+    if (rc != 1)
+        seg_image_free(rounded);
+    seg__free(code);
+    seg__free(val);
+    seg__free(used);
+    return rc < 0 ? seg__fail(SEG_ENOMEM, "watershed_skimage: cannot allocate the value check")
+                  : rc;
+}
+
 /* Whether the image looks noise-like: more than half of 4096 pixels spread over it have
  * distinct values. Then the value table would overflow after costing a pass of
  * hashing, so ranking goes straight to the sort (both give the same order). */

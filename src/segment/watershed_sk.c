@@ -526,6 +526,7 @@ int seg_watershed_skimage(const seg_image *image, const seg_image *markers, cons
     if (!(compactness >= 0) || !isfinite(compactness))
         return seg__fail(SEG_EINVAL, "%s: compactness %g must be finite and >= 0", who,
                          compactness);
+    seg_image rounded = {0}; /* float64 keys rounded to float32 (see below) */
     flood f = {.w2 = w + 2, .h2 = h + 2, .wsl = watershed_line != 0,
                .compactness = compactness};
     size_t total;
@@ -559,13 +560,24 @@ int seg_watershed_skimage(const seg_image *image, const seg_image *markers, cons
     ws_ranks ranks = {0};
     int by_sort = 0;
     f.nkeys = image->type == SEG_U8 ? 256u : 65536u;
-    if (!compact && (image->type == SEG_F64 ||
-                     ((image->type == SEG_S32 || image->type == SEG_F32) &&
-                      seg__ws_noise_like(image)))) {
-        by_sort = 1; /* the sort finds NaN itself; float64 is always ranked by sorting */
-    } else if (!compact && (image->type == SEG_S32 || image->type == SEG_F32)) {
+    /* keys: the image whose values are ranked (float64 rounded to float32 when that keeps
+     * every value apart, as scipy's distance maps do) */
+    const seg_image *keys = image;
+    if (!compact && image->type == SEG_F64) {
+        rc = seg__ws_f64_rounds_apart(image, &rounded);
+        if (rc < 0)
+            goto done;
+        if (rc == 1)
+            keys = &rounded;
+        rc = SEG_OK;
+    }
+    if (!compact && (keys->type == SEG_F64 ||
+                     ((keys->type == SEG_S32 || keys->type == SEG_F32) &&
+                      seg__ws_noise_like(keys)))) {
+        by_sort = 1; /* the sort finds NaN itself */
+    } else if (!compact && (keys->type == SEG_S32 || keys->type == SEG_F32)) {
         int nan_x, nan_y;
-        rc = seg__ws_ranks_build(image, &ranks, &nan_x, &nan_y);
+        rc = seg__ws_ranks_build(keys, &ranks, &nan_x, &nan_y);
         if (!rc && nan_y >= 0)
             rc = seg__fail(SEG_EINVAL, "%s: the image has NaN at (%d, %d)", who, nan_x, nan_y);
         if (rc) {
@@ -575,12 +587,12 @@ int seg_watershed_skimage(const seg_image *image, const seg_image *markers, cons
         by_sort = ranks.too_many;
         f.nkeys = ranks.count;
     }
-    setup_ctx sc = {image, markers, mask, &f, ranks.code && !by_sort ? &ranks : NULL};
+    setup_ctx sc = {keys, markers, mask, &f, ranks.code && !by_sort ? &ranks : NULL};
     seg__parallel_for(h, seg__grain(h, 16), setup_rows, &sc);
     seg__ws_ranks_free(&ranks);
     if (by_sort) {
         /* many distinct values: the plain flood runs over sorted positions */
-        rc = seg__ws_rank_by_sort(image, f.px, f.w2, &f.nkeys, f.wsl ? NULL : &f.order);
+        rc = seg__ws_rank_by_sort(keys, f.px, f.w2, &f.nkeys, f.wsl ? NULL : &f.order);
         if (rc)
             goto done;
     }
@@ -593,6 +605,7 @@ int seg_watershed_skimage(const seg_image *image, const seg_image *markers, cons
     copy_ctx cc = {out, &f};
     seg__parallel_for(h, seg__grain(h, 16), copy_rows, &cc);
 done:
+    seg_image_free(&rounded);
     seg__free(f.px);
     seg__free(f.value);
     seg__free(f.order);
