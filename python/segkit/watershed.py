@@ -44,19 +44,60 @@ def watershed(image, markers):
     return markers
 
 
+def _grid_seeds(shape, count, mask):
+    """skimage 0.19's markers for a number: regular_seeds(shape, int(count / (in-mask
+    pixels / pixels))) times the mask, with regular_grid's step rule for two axes."""
+    size = shape[0] * shape[1]
+    inside = size if mask is None else int(np.count_nonzero(np.asarray(mask)))
+    if inside == 0 or size == 0:
+        raise Error(-1, "watershed_skimage: a number of seeds needs a non-empty mask")
+    try:
+        n = int(count / (inside / size))
+    except (TypeError, ValueError, OverflowError):
+        raise Error(-8, "watershed_skimage: markers must be an integer array or a number "
+                    "(got %r)" % (count,)) from None
+    if n < 1:
+        raise Error(-1, "watershed_skimage: %r seeds over the mask make no seed" % (count,))
+    seeds = np.zeros(shape, np.int32)
+    dims = np.asarray(shape)
+    order = np.argsort(np.argsort(dims))
+    sorted_dims = np.sort(dims)
+    if size <= n:
+        grid = (slice(None), slice(None))
+    else:
+        steps = np.full(2, (size / n) ** 0.5)
+        if (sorted_dims < steps).any():  # the short side takes its whole length (with
+            steps[0] = sorted_dims[0]     # n >= 1 regular_grid's loop stops there)
+            steps[1] = float(sorted_dims[1]) / n
+        starts = (steps // 2).astype(int)
+        steps = np.round(steps).astype(int)
+        slices = [slice(a, None, b) for a, b in zip(starts, steps)]
+        grid = tuple(slices[i] for i in order)
+    picked = seeds[grid]
+    seeds[grid] = 1 + np.arange(picked.size).reshape(picked.shape)
+    if mask is not None:
+        seeds *= np.asarray(mask) != 0
+    return seeds
+
+
 def watershed_skimage(image, markers, connectivity=1, mask=None, compactness=0,
                       watershed_line=False):
     """skimage.segmentation.watershed(image, markers, connectivity, mask=mask,
     compactness=compactness, watershed_line=watershed_line) for 2-D images: image of
     uint8, uint16, int32, float32 or float64 as they are; bool, int8 and int16 widened;
     any other integer or float type converted to float64 as skimage converts every
-    image. Integer markers (converted to int32 as skimage does), optional boolean mask.
-    Returns the int32 label image."""
+    image. Markers: an integer array (converted to int32 as skimage does), or a number
+    of seeds spread on skimage's regular grid (skimage.util.regular_seeds, the count
+    scaled to the mask's area as skimage scales it). Optional boolean mask. Returns the
+    int32 label image."""
     if markers is None:
-        raise Error(-1, "watershed_skimage: markers are required (an integer array)")
+        raise Error(-1, "watershed_skimage: markers are required (an integer array or a "
+                    "number of seeds; the local-minima default is not supported)")
     image = np.asarray(image)
     if image.ndim != 2:
         raise Error(-8, "watershed_skimage: image must be 2-D (got shape %s)" % (image.shape,))
+    if not isinstance(markers, (np.ndarray, list, tuple)):  # skimage: a number of seeds
+        markers = _grid_seeds(image.shape, markers, mask)
     if image.dtype == np.bool_ or image.dtype == np.int8:
         image = image.astype(np.int32) if image.dtype == np.int8 else image.view(np.uint8)
     elif image.dtype == np.int16:

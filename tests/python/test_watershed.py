@@ -339,6 +339,33 @@ def test_sk_float64_images():
             segkit.watershed_skimage(bad, mk, compactness=comp)
 
 
+def test_sk_number_of_seeds():
+    """markers=N as skimage takes it: regular_seeds over the image, the count scaled to
+    the mask's area, then masked; skimage's compact-watershed gallery example included."""
+    from skimage.filters import sobel
+    rng = np.random.default_rng(41)
+    n_cases = 0
+    for shape in [(303, 384), (20, 500), (500, 7), (1, 50), (3, 3), (64, 64), (2, 1000)]:
+        im = rng.random(shape)
+        for n in [1, 2, 5, 17, 100, 468, 3000, 10 ** 6, 7.5]:
+            for mask in [None, rng.random(shape) > 0.3]:
+                ref = sk_watershed(im, n, mask=mask, compactness=0.001)
+                got = segkit.watershed_skimage(im, n, 1, mask, 0.001)
+                assert np.array_equal(got, ref), (shape, n, mask is None)
+                n_cases += 1
+    assert n_cases == 126
+    coins = cv2.imread(sample_path("coins.png"), cv2.IMREAD_GRAYSCALE)
+    g = sobel(coins)
+    assert np.array_equal(segkit.watershed_skimage(g, 468, compactness=0.001),
+                          sk_watershed(g, markers=468, compactness=0.001))
+    with pytest.raises(segkit.Error, match="make no seed"):
+        segkit.watershed_skimage(g, 0)
+    with pytest.raises(segkit.Error, match="non-empty mask"):
+        segkit.watershed_skimage(g, 5, mask=np.zeros(g.shape, bool))
+    with pytest.raises(segkit.Error, match="local-minima default"):
+        segkit.watershed_skimage(g, None)
+
+
 def test_sk_bad_input():
     im = np.zeros((8, 9), np.float32)
     mk = np.zeros((8, 9), np.int32)
