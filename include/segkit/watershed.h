@@ -35,8 +35,8 @@ SEG_API int seg_watershed(const seg_image *image, seg_image *markers);
 
 /* skimage.segmentation.watershed(image, markers, connectivity, mask=mask,
  * compactness=compactness, watershed_line=watershed_line) of scikit-image 0.19.
- * image: 1-channel u8, u16, s32 or f32 (compared as float64, as skimage converts it);
- *   NaN is refused (skimage's order is undefined there).
+ * image: 1-channel u8, u16, s32, f32 or f64 (compared as float64, as skimage converts
+ *   it); NaN is refused (skimage's order is undefined there).
  * markers: 1-channel s32 of image's size; non-zero = seed with that label (markers
  *   outside the mask are ignored, as skimage multiplies them by the mask).
  * mask: optional (NULL = everywhere) 1-channel u8 of image's size, non-zero = flood.
@@ -51,6 +51,17 @@ SEG_API int seg_watershed(const seg_image *image, seg_image *markers);
 SEG_API int seg_watershed_skimage(const seg_image *image, const seg_image *markers,
                                   const seg_image *mask, seg_image *out, int connectivity,
                                   double compactness, int watershed_line);
+
+/* skimage.morphology.local_minima(image, connectivity) of scikit-image 0.19 (allow_borders
+ * on): out[y][x] = 1 where the pixel belongs to a regional minimum, a plateau (pixels of
+ * one value connected under the connectivity) whose every neighbour is strictly greater,
+ * a neighbour outside the image counting as the image's maximum. Labelled in raster
+ * order (seg_connected_components, SEG_CC_ORDER_RASTER) these are watershed_skimage's
+ * default markers.
+ * image: 1-channel u8, u16, s32, f32 or f64; NaN is refused. connectivity: 1 or 2.
+ * out: u8 (allocated when empty, caller frees with seg_image_free; else must match).
+ * Errors: SEG_EINVAL, SEG_ETYPE, SEG_ESIZE, SEG_ELIMIT, SEG_ENOMEM. */
+SEG_API int seg_local_minima(const seg_image *image, int connectivity, seg_image *out);
 
 #ifdef __cplusplus
 }

@@ -7,11 +7,12 @@ import numpy as np
 
 from ._lib import Error, Image, ImagePtr, as_image, check, fn, to_array
 
-__all__ = ["watershed", "watershed_skimage"]
+__all__ = ["watershed", "watershed_skimage", "local_minima"]
 
 _NATIVE = {np.dtype(t) for t in (np.uint8, np.uint16, np.int32, np.float32, np.float64)}
 
 _ws = fn("seg_watershed", [ImagePtr, ImagePtr])
+_lmin = fn("seg_local_minima", [ImagePtr, ctypes.c_int, ImagePtr])
 _wsk = fn("seg_watershed_skimage", [ImagePtr, ImagePtr, ImagePtr, ImagePtr, ctypes.c_int,
                                     ctypes.c_double, ctypes.c_int])
 
@@ -42,6 +43,45 @@ def watershed(image, markers):
     if mkeep is not markers:  # a non-contiguous view was copied: write the result back
         markers[...] = mkeep
     return markers
+
+
+def _as_gray(image, who):
+    """A 2-D image as the library takes it: bool, int8 and int16 widened, other numeric
+    types (uint32, int64, float16, ...) as float64, as skimage converts them."""
+    image = np.asarray(image)
+    if image.ndim != 2:
+        raise Error(-8, "%s: image must be 2-D (got shape %s)" % (who, image.shape))
+    if image.dtype == np.bool_ or image.dtype == np.int8:
+        image = image.astype(np.int32) if image.dtype == np.int8 else image.view(np.uint8)
+    elif image.dtype == np.int16:
+        image = image.astype(np.int32)
+    elif image.dtype.kind in "iuf" and image.dtype not in _NATIVE:
+        image = image.astype(np.float64)
+    return image
+
+
+def local_minima(image, connectivity=1):
+    """skimage.morphology.local_minima(image, connectivity=connectivity) (scikit-image
+    0.19, allow_borders=True) for 2-D images: a boolean array, True on every plateau
+    whose neighbours are all greater (outside the image counts as its maximum)."""
+    image = _as_gray(image, "local_minima")
+    img, keep = as_image(image, "image", allow_f64=True)
+    out = Image()
+    check(_lmin(img, int(connectivity), out))
+    return to_array(out).view(np.bool_)
+
+
+def _minima_seeds(image, connectivity, mask):
+    """skimage 0.19's default markers: local minima, masked, labelled in raster order
+    (ndimage.label with the same connectivity)."""
+    from .components import connected_components
+    m = local_minima(image, connectivity)
+    if mask is not None:
+        m = m & (np.asarray(mask) != 0)
+    conn = {1: 4, 2: 8}.get(connectivity)
+    if conn is None:
+        raise Error(-1, "watershed_skimage: connectivity %r is not 1 or 2" % (connectivity,))
+    return connected_components(m.view(np.uint8), connectivity=conn, order="raster")[1]
 
 
 def _grid_seeds(shape, count, mask):
@@ -80,30 +120,22 @@ def _grid_seeds(shape, count, mask):
     return seeds
 
 
-def watershed_skimage(image, markers, connectivity=1, mask=None, compactness=0,
+def watershed_skimage(image, markers=None, connectivity=1, mask=None, compactness=0,
                       watershed_line=False):
     """skimage.segmentation.watershed(image, markers, connectivity, mask=mask,
     compactness=compactness, watershed_line=watershed_line) for 2-D images: image of
     uint8, uint16, int32, float32 or float64 as they are; bool, int8 and int16 widened;
     any other integer or float type converted to float64 as skimage converts every
-    image. Markers: an integer array (converted to int32 as skimage does), or a number
-    of seeds spread on skimage's regular grid (skimage.util.regular_seeds, the count
-    scaled to the mask's area as skimage scales it). Optional boolean mask. Returns the
-    int32 label image."""
-    if markers is None:
-        raise Error(-1, "watershed_skimage: markers are required (an integer array or a "
-                    "number of seeds; the local-minima default is not supported)")
-    image = np.asarray(image)
-    if image.ndim != 2:
-        raise Error(-8, "watershed_skimage: image must be 2-D (got shape %s)" % (image.shape,))
-    if not isinstance(markers, (np.ndarray, list, tuple)):  # skimage: a number of seeds
+    image. Markers: an integer array (converted to int32 as skimage does); a number of
+    seeds spread on skimage's regular grid (skimage.util.regular_seeds, the count scaled
+    to the mask's area as skimage scales it); or None for skimage's default, the local
+    minima labelled in raster order. Optional boolean mask. Returns the int32 label
+    image."""
+    image = _as_gray(image, "watershed_skimage")
+    if markers is None:  # skimage: the local minima
+        markers = _minima_seeds(image, connectivity, mask)
+    elif not isinstance(markers, (np.ndarray, list, tuple)):  # skimage: a number of seeds
         markers = _grid_seeds(image.shape, markers, mask)
-    if image.dtype == np.bool_ or image.dtype == np.int8:
-        image = image.astype(np.int32) if image.dtype == np.int8 else image.view(np.uint8)
-    elif image.dtype == np.int16:
-        image = image.astype(np.int32)
-    elif image.dtype.kind in "iuf" and image.dtype not in _NATIVE:
-        image = image.astype(np.float64)
     markers = np.asarray(markers)
     if markers.dtype.kind not in "iub":
         raise Error(-8, "watershed_skimage: markers must be an integer array (got %s)"

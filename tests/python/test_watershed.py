@@ -362,15 +362,52 @@ def test_sk_number_of_seeds():
         segkit.watershed_skimage(g, 0)
     with pytest.raises(segkit.Error, match="non-empty mask"):
         segkit.watershed_skimage(g, 5, mask=np.zeros(g.shape, bool))
-    with pytest.raises(segkit.Error, match="local-minima default"):
-        segkit.watershed_skimage(g, None)
+
+
+def test_sk_default_markers_local_minima():
+    """markers=None: skimage.morphology.local_minima (plateaus, the border counting as the
+    image's maximum) masked and labelled in raster order, as skimage's watershed does."""
+    from skimage.morphology import local_minima as sk_local_minima
+    rng = np.random.default_rng(43)
+    n = 0
+    for it in range(30):
+        h, w = (int(v) for v in rng.integers(1, 40, 2))
+        kind = it % 6
+        if kind == 0:
+            im = rng.integers(0, 4, (h, w)).astype(np.uint8)  # many plateaus
+        elif kind == 1:
+            im = rng.integers(-3, 3, (h, w)).astype(np.int32)
+        elif kind == 2:
+            im = cv2.GaussianBlur(rng.random((h, w)).astype(np.float32), (0, 0), 1.5)
+        elif kind == 3:
+            im = rng.random((h, w)).round(1)  # float64 with ties
+        elif kind == 4:
+            im = np.full((h, w), 7, np.uint16)  # one plateau at the maximum
+        else:
+            im = rng.integers(0, 3, (h, w)).astype(np.uint16)
+            im[0, :] = im.max()  # a maximum plateau on the border
+        mask = None if it % 3 else rng.random((h, w)) > 0.2
+        for conn in (1, 2):
+            assert np.array_equal(segkit.local_minima(im, conn),
+                                  sk_local_minima(im, connectivity=conn)), (it, conn)
+            ref = sk_watershed(im, connectivity=conn, mask=mask)
+            got = segkit.watershed_skimage(im, connectivity=conn, mask=mask)
+            assert np.array_equal(got, ref), (it, conn)
+            n += 1
+    assert n == 60
+    coins = cv2.imread(sample_path("coins.png"), cv2.IMREAD_GRAYSCALE)
+    for conn in (1, 2):
+        assert np.array_equal(segkit.watershed_skimage(coins, connectivity=conn),
+                              sk_watershed(coins, connectivity=conn))
+    with pytest.raises(segkit.Error, match="NaN"):
+        segkit.local_minima(np.array([[1.0, np.nan], [0.0, 2.0]]))
 
 
 def test_sk_bad_input():
     im = np.zeros((8, 9), np.float32)
     mk = np.zeros((8, 9), np.int32)
-    with pytest.raises(segkit.Error, match="required"):
-        segkit.watershed_skimage(im, None)
+    with pytest.raises(segkit.Error, match="connectivity"):  # markers=None: the minima
+        segkit.watershed_skimage(im, None, connectivity=3)
     with pytest.raises(segkit.Error, match="integer"):
         segkit.watershed_skimage(im, mk.astype(np.float32))
     with pytest.raises(segkit.Error, match="shape"):
