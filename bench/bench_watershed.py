@@ -79,6 +79,10 @@ def cases(sizes):
             yield run.Case("watershed skimage u8, 12 seeds", lab,
                            lambda: segkit.watershed_skimage(relief, mk3),
                            lambda: sk_watershed(relief, mk3), "skimage", repeat=3)
+            # skimage's default markers: the relief's local minima, labelled
+            yield run.Case("watershed skimage u8, markers=None", lab,
+                           lambda: segkit.watershed_skimage(relief),
+                           lambda: sk_watershed(relief), "skimage", repeat=3)
             # float gradient magnitude of a photo, markers from two thresholds (skimage's
             # region-based example): almost every value distinct, the sorted flood
             photo = cv2.resize(cv2.imread(os.path.join(DATA, "coffee.png"), cv2.IMREAD_GRAYSCALE),
