@@ -39,6 +39,19 @@ static inline void *seg__row(const seg_image *img, int y)
     return (uint8_t *)img->data + (size_t)y * img->stride;
 }
 
+/* Element i of a row of type t, as a double (exact for every seg_type). */
+static inline double seg__elem_f64(const void *row, seg_type t, int i)
+{
+    switch (t) {
+    case SEG_U8: return ((const uint8_t *)row)[i];
+    case SEG_U16: return ((const uint16_t *)row)[i];
+    case SEG_S32: return ((const int32_t *)row)[i];
+    case SEG_F32: return ((const float *)row)[i];
+    case SEG_F64: return ((const double *)row)[i];
+    }
+    return 0;
+}
+
 /* Output convention (see image.h): allocate dst when empty, otherwise check that it is
  * w x h x c of `type`. `who` names the operation in the error message. dst must not
  * alias src unless the operation says it works in place. */

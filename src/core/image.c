@@ -208,18 +208,6 @@ int seg_image_copy(const seg_image *src, seg_image *dst)
     return SEG_OK;
 }
 
-static double load(const void *row, int i, seg_type t)
-{
-    switch (t) {
-    case SEG_U8: return ((const uint8_t *)row)[i];
-    case SEG_U16: return ((const uint16_t *)row)[i];
-    case SEG_S32: return ((const int32_t *)row)[i];
-    case SEG_F32: return ((const float *)row)[i];
-    case SEG_F64: return ((const double *)row)[i];
-    }
-    return 0;
-}
-
 /* OpenCV's saturate_cast: round half to even (cvRound = lrint), then clamp. */
 static void store(void *row, int i, seg_type t, double v)
 {
@@ -261,7 +249,7 @@ int seg_image_convert(const seg_image *src, seg_image *dst, seg_type type, doubl
         const void *s = seg__row(src, y);
         void *d = seg__row(dst, y);
         for (int i = 0; i < n; i++)
-            store(d, i, type, load(s, i, src->type) * scale + shift);
+            store(d, i, type, seg__elem_f64(s, src->type, i) * scale + shift);
     }
     return SEG_OK;
 }

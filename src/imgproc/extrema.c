@@ -16,15 +16,7 @@
 
 static double value_at(const seg_image *img, int x, int y)
 {
-    const void *r = seg__row(img, y);
-    switch (img->type) {
-    case SEG_U8: return ((const uint8_t *)r)[x];
-    case SEG_U16: return ((const uint16_t *)r)[x];
-    case SEG_S32: return ((const int32_t *)r)[x];
-    case SEG_F32: return ((const float *)r)[x];
-    case SEG_F64: return ((const double *)r)[x];
-    }
-    return 0;
+    return seg__elem_f64(seg__row(img, y), img->type, x);
 }
 
 int seg_local_minima(const seg_image *image, int connectivity, seg_image *out)

@@ -413,18 +413,6 @@ nomem:
     return seg__fail(SEG_ENOMEM, "watershed_skimage: cannot grow the priority queue");
 }
 
-static double value_at(const void *row, seg_type t, int x)
-{
-    switch (t) {
-    case SEG_U8: return ((const uint8_t *)row)[x];
-    case SEG_U16: return ((const uint16_t *)row)[x];
-    case SEG_S32: return ((const int32_t *)row)[x];
-    case SEG_F32: return ((const float *)row)[x];
-    case SEG_F64: return ((const double *)row)[x];
-    }
-    return 0;
-}
-
 typedef struct setup_ctx {
     const seg_image *image, *markers, *mask;
     flood *f;
@@ -472,7 +460,7 @@ static void setup_rows(void *vctx, int64_t y0, int64_t y1)
         if (f->value) {
             double *v = f->value + (size_t)(y + 1) * (size_t)f->w2 + 1;
             for (int x = 0; x < w; x++)
-                v[x] = value_at(row, t, x);
+                v[x] = seg__elem_f64(row, t, x);
         }
     }
 }
@@ -537,7 +525,7 @@ int seg_watershed_skimage(const seg_image *image, const seg_image *markers, cons
         for (int y = 0; y < h; y++) { /* otherwise found while ranking */
             const void *r = seg__row(image, y);
             for (int x = 0; x < w; x++)
-                if (isnan(value_at(r, image->type, x)))
+                if (isnan(seg__elem_f64(r, image->type, x)))
                     return seg__fail(SEG_EINVAL, "%s: the image has NaN at (%d, %d)", who, x,
                                      y);
         }
