@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run every fuzz target for SECONDS on its seed corpus (fuzz/seeds/NAME) and replay the
-# regression inputs (fuzz/regressions/NAME/*: every crash found becomes one).
+# regression inputs (fuzz/regressions/NAME/*: every crash found becomes one; replayed
+# with a 1 GiB limit on one allocation, so a runaway allocation fails there too).
 # The mutation seed is fixed (SEGKIT_FUZZ_SEED, default 1) so that CI explores the same
 # inputs on every run and a clean result is reproducible; give SEGKIT_FUZZ_SEED=0 for a
 # random seed when hunting (then keep what it finds under fuzz/regressions/).
@@ -20,7 +21,7 @@ for src in fuzz/fuzz_*.c; do
   [[ -d fuzz/seeds/$name ]] || seeds=()
   regress=(fuzz/regressions/$name/*)
   if ((${#regress[@]})); then
-    "$exe" -runs=0 "${regress[@]}" >/dev/null 2>&1 || { echo "fuzz: $name regression failed" >&2; "$exe" -runs=0 "${regress[@]}"; exit 1; }
+    "$exe" -runs=0 -malloc_limit_mb=1024 "${regress[@]}" >/dev/null 2>&1 || { echo "fuzz: $name regression failed" >&2; "$exe" -runs=0 -malloc_limit_mb=1024 "${regress[@]}"; exit 1; }
   fi
   echo "fuzz: $name for ${secs}s"
   "$exe" -seed="${SEGKIT_FUZZ_SEED:-1}" -max_total_time="$secs" -max_len=65536 -rss_limit_mb=2048 -timeout=10 \

@@ -102,16 +102,27 @@ static int native_channels(png_structp png, png_infop info, int color_type)
     }
 }
 
+/* libpng's limits against hostile files. libpng 1.6.39 allocates an eXIf chunk's declared
+ * length (up to 2 GiB) before reading a byte of it, past the chunk malloc limit
+ * (fuzz_png); segkit reads EXIF orientation from the bytes itself (exif.c), so libpng
+ * discards eXIf unread, as an unknown chunk. */
+static void png_limits(png_structp png, const seg__decode_req *req)
+{
+    uint64_t lim = req->max_pixels < PNG_UINT_31_MAX ? req->max_pixels : PNG_UINT_31_MAX;
+    png_set_user_limits(png, (png_uint_32)lim, (png_uint_32)lim);
+    png_set_chunk_cache_max(png, 1000);       /* ancillary chunks kept at most */
+    png_set_chunk_malloc_max(png, 16u << 20); /* largest non-IDAT chunk we buffer */
+    static const png_byte exif[] = "eXIf";
+    png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, exif, 1);
+}
+
 static int png_decode_run(png_ctx *c, png_structp png, png_infop info,
                           const seg__decode_req *req)
 {
     if (setjmp(png_jmpbuf(png)))
         return c->status;
 
-    uint64_t lim = req->max_pixels < PNG_UINT_31_MAX ? req->max_pixels : PNG_UINT_31_MAX;
-    png_set_user_limits(png, (png_uint_32)lim, (png_uint_32)lim);
-    png_set_chunk_cache_max(png, 1000);       /* ancillary chunks kept at most */
-    png_set_chunk_malloc_max(png, 16u << 20); /* largest non-IDAT chunk we buffer */
+    png_limits(png, req);
     png_set_read_fn(png, c, png_read_mem);
     png_read_info(png, info);
 
@@ -178,10 +189,7 @@ static int png_palette_scan(png_ctx *c, png_structp png, png_infop info,
 {
     if (setjmp(png_jmpbuf(png)))
         return c->status;
-    uint64_t lim = req->max_pixels < PNG_UINT_31_MAX ? req->max_pixels : PNG_UINT_31_MAX;
-    png_set_user_limits(png, (png_uint_32)lim, (png_uint_32)lim);
-    png_set_chunk_cache_max(png, 1000);
-    png_set_chunk_malloc_max(png, 16u << 20);
+    png_limits(png, req);
     png_set_read_fn(png, c, png_read_mem);
     png_read_info(png, info);
     png_uint_32 w, h;
